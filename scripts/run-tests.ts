@@ -15,6 +15,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoots = ['scripts/sbf', 'program/test', 'client-sdk', 'node', 'bootstrap', 'web'];
 const filters = process.argv.slice(2);
 
+// Tests find the project's private Docker engine (scripts/docker-engine.sh) without being told.
+const privateDocker = join(root, '.state/docker/docker.sock');
+if (!process.env.DOCKER_HOST && existsSync(privateDocker)) process.env.DOCKER_HOST = `unix://${privateDocker}`;
+
 interface Outcome { passed: number; failed: number; skipped: number }
 
 function testFiles(): string[] {
@@ -29,15 +33,22 @@ function testFiles(): string[] {
   return files.sort().filter((f) => filters.length === 0 || filters.some((w) => relative(root, f).includes(w)));
 }
 
+// A test file that hangs (an open socket, a stuck child) must not stall the whole run.
+const fileTimeoutMs = Number(process.env.DECLOUD_TEST_TIMEOUT_MS ?? 15 * 60_000);
+
 /** Runs a command, echoing its output, and returns the combined text. */
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; text: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const echo = (chunk: Buffer) => { text += chunk.toString(); process.stdout.write(chunk); };
+    const timer = setTimeout(() => {
+      echo(Buffer.from(`\n[run-tests] ${args.at(-1)} still running after ${fileTimeoutMs / 1000} s: killed\n`));
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
     child.stdout.on('data', echo);
     child.stderr.on('data', echo);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), text }));
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? (signal ? 1 : 0), text }); });
     child.on('error', (err) => resolve({ code: 1, text: `${text}\n${err.message}` }));
   });
 }
