@@ -1,0 +1,15 @@
+/** The program's id and its program-derived addresses (seeds as in program-interface). */
+import { PublicKey } from '@solana/web3.js';
+import { IDL } from './idl.js';
+
+export const PROGRAM_ID = new PublicKey(IDL.address);
+
+const pda = (seeds: (Uint8Array | Buffer)[], programId: PublicKey) => PublicKey.findProgramAddressSync(seeds, programId)[0];
+const u64le = (n: bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(n); return b; };
+
+export const configAddress = (programId = PROGRAM_ID) => pda([Buffer.from('config')], programId);
+export const rewardPoolAddress = (programId = PROGRAM_ID) => pda([Buffer.from('reward_pool')], programId);
+export const hostAddress = (operator: PublicKey, programId = PROGRAM_ID) =>
+  pda([Buffer.from('host'), operator.toBuffer()], programId);
+export const leaseAddress = (renter: PublicKey, leaseId: bigint, programId = PROGRAM_ID) =>
+  pda([Buffer.from('lease'), renter.toBuffer(), u64le(leaseId)], programId);

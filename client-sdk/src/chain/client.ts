@@ -1,0 +1,190 @@
+/**
+ * Typed client of the DeCloud program over @coral-xyz/anchor and @solana/web3.js v1.
+ * Every write returns the transaction signature and throws `DecloudProgramError` (with the
+ * program's error name and message) when the program refuses it.
+ */
+import { AnchorProvider, BN, Program, Wallet } from '@coral-xyz/anchor';
+import {
+  type Connection, type Keypair, PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY, Transaction, type TransactionInstruction,
+} from '@solana/web3.js';
+import { randomBytes } from 'node:crypto';
+import { IDL, type Decloud } from './idl.js';
+import { configAddress, hostAddress, leaseAddress, rewardPoolAddress } from './addresses.js';
+import {
+  type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount,
+  HOST_OPERATOR_OFFSET, LEASE_HOST_OFFSET, LEASE_RENTER_OFFSET, withBigints,
+} from './accounts.js';
+import { type SignedProof, proofVerifyInstruction } from './proofs.js';
+import { withProgramErrors } from './errors.js';
+
+const bn = (n: bigint | number) => new BN(n.toString());
+
+export interface InitializeParams {
+  feeBps: number; minHostStake: bigint; proofEpochSecs: bigint; graceEpochs: number;
+  slashBps: number; rewardBps: number; witnesses: PublicKey[];
+}
+export interface RegisterHostParams { owner: PublicKey; peerId: Uint8Array; specHash: Uint8Array; stake: bigint }
+export interface OpenLeaseParams { hostOperator: PublicKey; rate: bigint; durationSecs: bigint; termsHash: Uint8Array; leaseId?: bigint }
+
+export class DecloudChain {
+  readonly program: Program<Decloud>;
+  readonly config: PublicKey;
+  readonly rewardPool: PublicKey;
+
+  constructor(readonly provider: AnchorProvider) {
+    this.program = new Program<Decloud>(IDL, provider);
+    this.config = configAddress(this.program.programId);
+    this.rewardPool = rewardPoolAddress(this.program.programId);
+  }
+
+  static fromKeypair(connection: Connection, keypair: Keypair): DecloudChain {
+    return new DecloudChain(new AnchorProvider(connection, new Wallet(keypair), { commitment: 'confirmed' }));
+  }
+
+  get connection(): Connection { return this.provider.connection; }
+  get wallet(): PublicKey { return this.provider.wallet.publicKey; }
+  hostAddress(operator: PublicKey): PublicKey { return hostAddress(operator, this.program.programId); }
+  leaseAddress(renter: PublicKey, leaseId: bigint): PublicKey { return leaseAddress(renter, leaseId, this.program.programId); }
+
+  // ── reads ────────────────────────────────────────────────────────────────
+  async fetchConfig(): Promise<ConfigAccount> { return withBigints(await this.program.account.config.fetch(this.config)); }
+  async fetchRewardPool(): Promise<RewardPoolAccount> { return withBigints(await this.program.account.rewardPool.fetch(this.rewardPool)); }
+  async fetchHost(operator: PublicKey): Promise<HostAccount | null> {
+    const raw = await this.program.account.host.fetchNullable(this.hostAddress(operator));
+    return raw ? withBigints(raw) : null;
+  }
+  async fetchLease(lease: PublicKey): Promise<LeaseAccount | null> {
+    const raw = await this.program.account.lease.fetchNullable(lease);
+    return raw ? withBigints(raw) : null;
+  }
+  async listHosts(operator?: PublicKey): Promise<Located<HostAccount>[]> {
+    const filters = operator ? [{ memcmp: { offset: HOST_OPERATOR_OFFSET, bytes: operator.toBase58() } }] : [];
+    return (await this.program.account.host.all(filters)).map((h) => ({ address: h.publicKey, account: withBigints(h.account) }));
+  }
+  async listLeases(by: { renter?: PublicKey; host?: PublicKey } = {}): Promise<Located<LeaseAccount>[]> {
+    const filters = [
+      ...(by.renter ? [{ memcmp: { offset: LEASE_RENTER_OFFSET, bytes: by.renter.toBase58() } }] : []),
+      ...(by.host ? [{ memcmp: { offset: LEASE_HOST_OFFSET, bytes: by.host.toBase58() } }] : []),
+    ];
+    return (await this.program.account.lease.all(filters)).map((l) => ({ address: l.publicKey, account: withBigints(l.account) }));
+  }
+
+  // ── writes ───────────────────────────────────────────────────────────────
+  initialize(p: InitializeParams): Promise<string> {
+    return withProgramErrors(() => this.program.methods
+      .initialize(p.feeBps, bn(p.minHostStake), bn(p.proofEpochSecs), p.graceEpochs, p.slashBps, p.rewardBps, p.witnesses)
+      .accountsPartial({ authority: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId })
+      .rpc());
+  }
+
+  fundRewards(amount: bigint): Promise<string> {
+    return withProgramErrors(() => this.program.methods.fundRewards(bn(amount))
+      .accountsPartial({ funder: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId })
+      .rpc());
+  }
+
+  registerHost(p: RegisterHostParams): Promise<string> {
+    return withProgramErrors(() => this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake))
+      .accountsPartial({
+        operator: this.wallet, owner: p.owner, config: this.config, host: this.hostAddress(this.wallet), systemProgram: SystemProgram.programId,
+      })
+      .rpc());
+  }
+
+  activateHost(): Promise<string> {
+    return withProgramErrors(() => this.program.methods.activateHost()
+      .accountsPartial({ operator: this.wallet, config: this.config, host: this.hostAddress(this.wallet) }).rpc());
+  }
+
+  deactivateHost(): Promise<string> {
+    return withProgramErrors(() => this.program.methods.deactivateHost()
+      .accountsPartial({ operator: this.wallet, host: this.hostAddress(this.wallet) }).rpc());
+  }
+
+  /** Opens a lease with the connected wallet as renter; returns its address and id. */
+  async openLease(p: OpenLeaseParams): Promise<{ lease: PublicKey; leaseId: bigint; signature: string }> {
+    const leaseId = p.leaseId ?? randomBytes(8).readBigUInt64LE();
+    const lease = this.leaseAddress(this.wallet, leaseId);
+    const signature = await withProgramErrors(() => this.program.methods
+      .openLease(bn(leaseId), bn(p.rate), bn(p.durationSecs), Array.from(p.termsHash))
+      .accountsPartial({
+        renter: this.wallet, config: this.config, host: this.hostAddress(p.hostOperator), lease, systemProgram: SystemProgram.programId,
+      })
+      .rpc());
+    return { lease, leaseId, signature };
+  }
+
+  topUpLease(lease: PublicKey, extraSecs: bigint): Promise<string> {
+    return withProgramErrors(() => this.program.methods.topUpLease(bn(extraSecs))
+      .accountsPartial({ renter: this.wallet, lease, systemProgram: SystemProgram.programId }).rpc());
+  }
+
+  /** Posts a renter's receipt (signed `receiptMessage(lease, until)`). */
+  postReceipt(lease: PublicKey, hostOperator: PublicKey, until: bigint, proof: SignedProof): Promise<string> {
+    return this.postProof(lease, hostOperator, { receipt: { until: bn(until) } }, proof);
+  }
+
+  /** Posts a witness's attestation (signed `attestationMessage(operator, epoch)`) for one lease of that host. */
+  postAttestation(lease: PublicKey, hostOperator: PublicKey, epoch: bigint, proof: SignedProof): Promise<string> {
+    return this.postProof(lease, hostOperator, { attestation: { epoch: bn(epoch) } }, proof);
+  }
+
+  private async postProof(
+    lease: PublicKey, hostOperator: PublicKey,
+    proof: { receipt: { until: BN } } | { attestation: { epoch: BN } }, signed: SignedProof,
+  ): Promise<string> {
+    const ix = await this.program.methods.postProof(proof as never)
+      .accountsPartial({ config: this.config, host: this.hostAddress(hostOperator), lease, instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .instruction();
+    return this.send([proofVerifyInstruction(signed), ix]);
+  }
+
+  async settle(lease: PublicKey): Promise<string> {
+    const { host, owner } = await this.leaseParties(lease);
+    return withProgramErrors(() => this.program.methods.settleLease()
+      .accountsPartial({ config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+  }
+
+  async closeLease(lease: PublicKey): Promise<string> {
+    const { host, owner, renter } = await this.leaseParties(lease);
+    return withProgramErrors(() => this.program.methods.closeLease()
+      .accountsPartial({ signer: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+  }
+
+  async penalize(lease: PublicKey): Promise<string> {
+    const { host, owner, renter } = await this.leaseParties(lease);
+    return withProgramErrors(() => this.program.methods.penalizeHost()
+      .accountsPartial({ caller: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+  }
+
+  async claimRewards(): Promise<string> {
+    const host = await this.requireHost(this.wallet);
+    return withProgramErrors(() => this.program.methods.claimRewards()
+      .accountsPartial({ operator: this.wallet, owner: host.owner, config: this.config, host: this.hostAddress(this.wallet), rewardPool: this.rewardPool })
+      .rpc());
+  }
+
+  async withdrawStake(): Promise<string> {
+    const host = await this.requireHost(this.wallet);
+    return withProgramErrors(() => this.program.methods.withdrawStake()
+      .accountsPartial({ operator: this.wallet, owner: host.owner, host: this.hostAddress(this.wallet) }).rpc());
+  }
+
+  /** Sends instructions in one transaction signed by the wallet. */
+  send(instructions: TransactionInstruction[]): Promise<string> {
+    return withProgramErrors(() => this.provider.sendAndConfirm(new Transaction().add(...instructions)));
+  }
+
+  private async requireHost(operator: PublicKey): Promise<HostAccount> {
+    const host = await this.fetchHost(operator);
+    if (!host) throw new Error(`no host registered for operator ${operator.toBase58()}: run decloud-node init`);
+    return host;
+  }
+
+  private async leaseParties(lease: PublicKey): Promise<{ host: PublicKey; owner: PublicKey; renter: PublicKey }> {
+    const account = await this.fetchLease(lease);
+    if (!account) throw new Error(`lease ${lease.toBase58()} not found: it was closed or never opened`);
+    const host = await this.program.account.host.fetch(account.host);
+    return { host: account.host, owner: host.owner, renter: account.renter };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The program's interface, written once: `generate-idl.ts` turns it into the Anchor IDL
+ * (`program/idl/decloud.json`, the contract between Rust and TypeScript). The Rust source
+ * implements exactly this; `program/test/idl.test.ts` proves it by driving every
+ * instruction and decoding every account through `@coral-xyz/anchor`.
+ *
+ * Byte layouts are borsh (little-endian, no padding) after an 8-byte discriminator.
+ */
+export const PROGRAM_ID = '8zfMLQeWjnFyfqzLuGkdQopCVoZdmsyfGL2ama1PiDGt';
+export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+export const INSTRUCTIONS_SYSVAR = 'Sysvar1nstructions1111111111111111111111111';
+export const MAX_WITNESSES = 4;
+export const PEER_ID_LEN = 38; // identity multihash of an Ed25519 libp2p key
+
+/** Signed messages checked through the Ed25519 program (instruction right before post_proof). */
+export const RECEIPT_DOMAIN = 'decloud/receipt/v1'; // || lease (32) || until i64 LE   — signed by the lease's renter
+export const ATTESTATION_DOMAIN = 'decloud/attest/v1'; // || host operator (32) || epoch u64 LE — signed by a witness
+
+type Field = [name: string, type: unknown];
+export interface AccountSpec { name: string; writable?: boolean; signer?: boolean; address?: string; seeds?: Seed[]; docs?: string }
+export type Seed = { const: string } | { account: string } | { arg: string; type: 'u64' };
+export interface InstructionSpec { name: string; docs: string; accounts: AccountSpec[]; args: Field[] }
+
+const pubkey = 'pubkey';
+const bytes = (n: number) => ({ array: ['u8', n] });
+const defined = (name: string) => ({ defined: { name } });
+
+export const accountsTypes: Record<string, Field[]> = {
+  Config: [
+    ['authority', pubkey], ['fee_bps', 'u16'], ['min_host_stake', 'u64'], ['proof_epoch_secs', 'u64'],
+    ['grace_epochs', 'u32'], ['slash_bps', 'u16'], ['reward_bps', 'u16'], ['witness_count', 'u8'],
+    ['witnesses', { array: [pubkey, MAX_WITNESSES] }], ['reward_pool', pubkey], ['bump', 'u8'], ['pool_bump', 'u8'],
+  ],
+  RewardPool: [['total_funded', 'u64'], ['total_fees', 'u64'], ['total_claimed', 'u64'], ['bump', 'u8']],
+  Host: [
+    ['operator', pubkey], ['owner', pubkey], ['peer_id', bytes(PEER_ID_LEN)], ['stake', 'u64'],
+    ['status', defined('HostStatus')], ['spec_hash', bytes(32)], ['proven_epochs', 'u64'], ['rewarded_epochs', 'u64'],
+    ['last_proof_epoch', 'u64'], ['last_proof_at', 'i64'], ['earned', 'u64'], ['rewards_claimed', 'u64'],
+    ['open_leases', 'u32'], ['registered_at', 'i64'], ['bump', 'u8'],
+  ],
+  Lease: [
+    ['renter', pubkey], ['host', pubkey], ['lease_id', 'u64'], ['rate', 'u64'], ['deposit', 'u64'],
+    ['start', 'i64'], ['max_end', 'i64'], ['proven_until', 'i64'], ['proven_secs', 'u64'], ['settled_secs', 'u64'],
+    ['paid', 'u64'], ['terms_hash', bytes(32)], ['status', defined('LeaseStatus')], ['bump', 'u8'],
+  ],
+};
+
+export const enums: Record<string, (string | [string, Field[]])[]> = {
+  HostStatus: ['Registered', 'Active', 'Inactive', 'Jailed'],
+  LeaseStatus: ['Open', 'Closed'],
+  Proof: [['Receipt', [['until', 'i64']]], ['Attestation', [['epoch', 'u64']]]],
+};
+
+const config: AccountSpec = { name: 'config', seeds: [{ const: 'config' }] };
+const rewardPool: AccountSpec = { name: 'reward_pool', writable: true, seeds: [{ const: 'reward_pool' }] };
+const systemProgram: AccountSpec = { name: 'system_program', address: SYSTEM_PROGRAM };
+const hostOf = (signer: string): AccountSpec => ({ name: 'host', writable: true, seeds: [{ const: 'host' }, { account: signer }] });
+const host: AccountSpec = { name: 'host', writable: true };
+const lease: AccountSpec = { name: 'lease', writable: true };
+const owner: AccountSpec = { name: 'owner', writable: true, docs: "the host's payout address (host.owner)" };
+
+export const instructions: InstructionSpec[] = [
+  {
+    name: 'initialize', docs: 'Creates the config and the reward pool. Once.',
+    accounts: [{ name: 'authority', writable: true, signer: true }, { ...config, writable: true }, rewardPool, systemProgram],
+    args: [['fee_bps', 'u16'], ['min_host_stake', 'u64'], ['proof_epoch_secs', 'u64'], ['grace_epochs', 'u32'],
+      ['slash_bps', 'u16'], ['reward_bps', 'u16'], ['witnesses', { vec: pubkey }]],
+  },
+  {
+    name: 'fund_rewards', docs: 'Anyone adds lamports to the reward pool.',
+    accounts: [{ name: 'funder', writable: true, signer: true }, config, rewardPool, systemProgram],
+    args: [['amount', 'u64']],
+  },
+  {
+    name: 'register_host', docs: "Creates the operator's host account and locks the stake in it.",
+    accounts: [{ name: 'operator', writable: true, signer: true }, { name: 'owner' }, config, hostOf('operator'), systemProgram],
+    args: [['peer_id', bytes(PEER_ID_LEN)], ['spec_hash', bytes(32)], ['stake', 'u64']],
+  },
+  {
+    name: 'activate_host', docs: 'Registered or inactive -> active (stake at least the minimum).',
+    accounts: [{ name: 'operator', signer: true }, config, hostOf('operator')], args: [],
+  },
+  {
+    name: 'deactivate_host', docs: 'Active -> inactive: no new leases; open leases go on.',
+    accounts: [{ name: 'operator', signer: true }, hostOf('operator')], args: [],
+  },
+  {
+    name: 'open_lease', docs: 'Locks rate x duration in a new lease account bound to host, rate, max end and terms hash.',
+    accounts: [{ name: 'renter', writable: true, signer: true }, config, host,
+      { name: 'lease', writable: true, seeds: [{ const: 'lease' }, { account: 'renter' }, { arg: 'lease_id', type: 'u64' }] }, systemProgram],
+    args: [['lease_id', 'u64'], ['rate', 'u64'], ['duration_secs', 'u64'], ['terms_hash', bytes(32)]],
+  },
+  {
+    name: 'top_up_lease', docs: 'The renter adds rate x extra_secs and pushes max end.',
+    accounts: [{ name: 'renter', writable: true, signer: true }, lease, systemProgram], args: [['extra_secs', 'u64']],
+  },
+  {
+    name: 'post_proof', docs: 'A renter receipt or a witness attestation, verified through the Ed25519 instruction just before this one.',
+    accounts: [config, host, lease, { name: 'instructions', address: INSTRUCTIONS_SYSVAR }], args: [['proof', defined('Proof')]],
+  },
+  {
+    name: 'settle_lease', docs: 'Pays rate x newly proven seconds to the owner, minus the fee into the reward pool. Anyone may call.',
+    accounts: [config, host, lease, owner, rewardPool], args: [],
+  },
+  {
+    name: 'close_lease', docs: 'Renter (any time) or operator (after max end): pays the proven part, refunds the rest, closes the lease.',
+    accounts: [{ name: 'signer', signer: true }, { name: 'renter', writable: true }, config, host, lease, owner, rewardPool], args: [],
+  },
+  {
+    name: 'penalize_host', docs: "Anyone, once the lease's proofs are more than the grace behind: refund, slash share to the renter, host jailed.",
+    accounts: [{ name: 'caller', signer: true }, { name: 'renter', writable: true }, config, host, lease, owner, rewardPool], args: [],
+  },
+  {
+    name: 'claim_rewards', docs: "Pays the host's share of the pool for its newly proven epochs to the owner.",
+    accounts: [{ name: 'operator', signer: true }, owner, config, hostOf('operator'), rewardPool], args: [],
+  },
+  {
+    name: 'withdraw_stake', docs: 'Returns the whole stake to the owner once no lease is open; the host becomes inactive (or stays jailed).',
+    accounts: [{ name: 'operator', signer: true }, owner, hostOf('operator')], args: [],
+  },
+];
+
+export const errors: [code: number, name: string, msg: string][] = [
+  [6000, 'AlreadyInitialized', 'The config account already exists'],
+  [6001, 'InvalidArgument', 'An instruction argument is out of range'],
+  [6002, 'InvalidPda', 'An account is not the expected program address'],
+  [6003, 'MissingSigner', 'A required signature is missing'],
+  [6004, 'NotWritable', 'An account that must be writable is not'],
+  [6005, 'WrongAccountOwner', 'An account is not owned by the expected program'],
+  [6006, 'InvalidDiscriminator', 'An account has the wrong type discriminator'],
+  [6007, 'InvalidAccountData', 'An account has the wrong size or content'],
+  [6008, 'InvalidInstructionData', 'The instruction data cannot be decoded'],
+  [6009, 'UnknownInstruction', 'No instruction has this discriminator'],
+  [6010, 'ArithmeticOverflow', 'An amount would overflow'],
+  [6011, 'Unauthorized', 'The signer may not do this'],
+  [6012, 'StakeTooLow', 'The stake is below the minimum host stake'],
+  [6013, 'HostNotActive', 'The host is not active'],
+  [6014, 'HostJailed', 'The host is jailed'],
+  [6015, 'InvalidHostStatus', 'The host status does not allow this'],
+  [6016, 'HostHasOpenLeases', 'The host still has open leases'],
+  [6017, 'LeaseExpired', 'The lease has reached its max end'],
+  [6018, 'LeaseHostMismatch', 'The lease belongs to another host'],
+  [6019, 'WrongOwner', "The owner account is not the host's payout address"],
+  [6020, 'WrongRenter', "The renter account is not the lease's renter"],
+  [6021, 'ProofMissing', 'No Ed25519 instruction precedes this proof'],
+  [6022, 'ProofInvalid', 'The signed proof does not match the lease, host or signer'],
+  [6023, 'ProofStale', 'The proof is replayed or older than what is already proven'],
+  [6024, 'ProofInFuture', 'The proof covers time that has not passed yet'],
+  [6025, 'NotWitness', 'The attestation signer is not a configured witness'],
+  [6026, 'WithinGrace', 'The host is still within its grace period'],
+  [6027, 'NothingToClaim', 'There is nothing to claim'],
+  [6028, 'InsufficientFunds', 'Not enough lamports for this'],
+];
