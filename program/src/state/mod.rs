@@ -1,0 +1,4 @@
+//! Account layouts (borsh-compatible bytes at fixed offsets, read and written in place).
+
+pub mod config;
+pub mod reward_pool;
