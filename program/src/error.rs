@@ -62,7 +62,7 @@ program_errors! {
     }
     // Numbers, names and messages are the IDL's (scripts/idl/program-interface.ts).
     custom {
-        AlreadyInitialized = 6000 => "The config account already exists",
+        AlreadyInitialized = 6000 => "The account already exists (config, host or lease)",
         InvalidArgument = 6001 => "An instruction argument is out of range",
         InvalidPda = 6002 => "An account is not the expected program address",
         MissingSigner = 6003 => "A required signature is missing",
@@ -127,7 +127,7 @@ mod tests {
     fn log_lines_use_anchors_format_for_custom_errors() {
         assert_eq!(
             ProgramError::AlreadyInitialized.log_line(),
-            "AnchorError occurred. Error Code: AlreadyInitialized. Error Number: 6000. Error Message: The config account already exists."
+            "AnchorError occurred. Error Code: AlreadyInitialized. Error Number: 6000. Error Message: The account already exists (config, host or lease)."
         );
         assert_eq!(ProgramError::InvalidSeeds.log_line(), "Error: InvalidSeeds. no program address exists for these seeds.");
     }

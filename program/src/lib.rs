@@ -1,8 +1,9 @@
 //! DeCloud on-chain program.
 //!
 //! `no_std` and dependency-free: `runtime/` is the program's own small runtime layer
-//! (entrypoint input, account views, syscalls, PDAs, CPI), `state/` the account layouts,
-//! `instructions/` the handlers. The interface is Anchor-compatible (8-byte
+//! (entrypoint input, account views, syscalls, PDAs, CPI, instruction introspection),
+//! `state/` the account layouts, `protocol/` the arithmetic of proofs and payments (pure,
+//! unit-tested), `instructions/` the handlers. The interface is Anchor-compatible (8-byte
 //! discriminators, borsh arguments, custom errors from 6000) so `@coral-xyz/anchor`
 //! drives it through `program/idl/decloud.json`.
 //!
@@ -15,12 +16,15 @@
 //!   small by-reference structs into their fields: pass one struct of 4+ fields instead;
 //! - no `u128`, no floats, no signed division, no `checked_mul` (it lowers to a
 //!   128-bit multiply): use `runtime::math`;
-//! - no writable statics.
+//! - no writable statics;
+//! - no function pointers or `dyn` (an indirect `callx`): litesvm 0.8.0's VM crashes on
+//!   them after a few transactions. Dispatch with `match` and direct calls.
 #![cfg_attr(not(test), no_std)]
 
 pub mod entrypoint;
 pub mod error;
 pub mod instructions;
+pub mod protocol;
 pub mod runtime;
 pub mod state;
 

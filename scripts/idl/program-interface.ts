@@ -121,7 +121,7 @@ export const instructions: InstructionSpec[] = [
 ];
 
 export const errors: [code: number, name: string, msg: string][] = [
-  [6000, 'AlreadyInitialized', 'The config account already exists'],
+  [6000, 'AlreadyInitialized', 'The account already exists (config, host or lease)'],
   [6001, 'InvalidArgument', 'An instruction argument is out of range'],
   [6002, 'InvalidPda', 'An account is not the expected program address'],
   [6003, 'MissingSigner', 'A required signature is missing'],

@@ -1025,7 +1025,7 @@ export type Decloud = {
     {
       "code": 6000,
       "name": "alreadyInitialized",
-      "msg": "The config account already exists"
+      "msg": "The account already exists (config, host or lease)"
     },
     {
       "code": 6001,
@@ -2497,7 +2497,7 @@ export const IDL = {
     {
       "code": 6000,
       "name": "AlreadyInitialized",
-      "msg": "The config account already exists"
+      "msg": "The account already exists (config, host or lease)"
     },
     {
       "code": 6001,

@@ -6,6 +6,8 @@
 //! 1 config (writable, PDA `["config"]`), 2 reward_pool (writable, PDA `["reward_pool"]`),
 //! 3 system program.
 
+use super::account_checks;
+use super::new_program_account::NewProgramAccount;
 use crate::error::{ProgramError, ProgramResult};
 use crate::runtime::account::AccountView;
 use crate::runtime::discriminator;
@@ -14,8 +16,7 @@ use crate::runtime::log::log;
 use crate::runtime::pda::{find_program_address, ProgramAddress};
 use crate::runtime::pubkey::Pubkey;
 use crate::runtime::reader::BorshReader;
-use crate::runtime::rent::Rent;
-use crate::runtime::system_program::{self, CreateProgramAccount};
+use crate::runtime::system_program;
 use crate::state::config::{self, ConfigAddresses, ConfigParams, InvalidParams, MAX_WITNESSES};
 use crate::state::reward_pool;
 
@@ -31,15 +32,14 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     let program_id = input.program_id();
     let config_address = program_address(&config_account, config::SEED, program_id)?;
     let pool_address = program_address(&pool_account, reward_pool::SEED, program_id)?;
-    check_uninitialized(&config_account, program_id)?;
-    check_uninitialized(&pool_account, program_id)?;
+    account_checks::uninitialized(&config_account, program_id)?;
+    account_checks::uninitialized(&pool_account, program_id)?;
 
-    let rent = Rent::get()?;
-    let (payer, owner) = (&authority, program_id);
-    let (seed, bump, space) = (config::SEED, config_address.bump, config::LEN);
-    NewProgramAccount { payer, account: &config_account, seed, bump, space, rent: &rent, owner }.create()?;
-    let (seed, bump, space) = (reward_pool::SEED, pool_address.bump, reward_pool::LEN);
-    NewProgramAccount { payer, account: &pool_account, seed, bump, space, rent: &rent, owner }.create()?;
+    let payer = &authority;
+    let config_new = NewProgramAccount { payer, account: &config_account, space: config::LEN, holding: 0, program_id };
+    config_new.create(&[config::SEED, &[config_address.bump]])?;
+    let pool_new = NewProgramAccount { payer, account: &pool_account, space: reward_pool::LEN, holding: 0, program_id };
+    pool_new.create(&[reward_pool::SEED, &[pool_address.bump]])?;
 
     let addresses = addresses(authority.key(), &config_address, &pool_address);
     config::write(config_account.data_mut(), &params, &addresses)?;
@@ -47,10 +47,8 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
 }
 
 fn check_accounts(authority: &AccountView, created: &[&AccountView; 2], system: &AccountView) -> ProgramResult {
-    if !authority.is_signer() {
-        return Err(ProgramError::MissingSigner);
-    }
-    if !authority.is_writable() || created.iter().any(|account| !account.is_writable()) {
+    account_checks::writable_signer(authority)?;
+    if created.iter().any(|account| !account.is_writable()) {
         return Err(ProgramError::NotWritable);
     }
     system_program::check_id(system)
@@ -99,44 +97,6 @@ fn program_address(account: &AccountView, seed: &[u8], program_id: &Pubkey) -> R
     match *account.key() == address.key {
         true => Ok(address),
         false => Err(ProgramError::InvalidPda),
-    }
-}
-
-/// Only an empty, system-owned account may become one of the program's; one this program
-/// already owns means `initialize` already ran.
-fn check_uninitialized(account: &AccountView, program_id: &Pubkey) -> ProgramResult {
-    if account.is_owned_by(program_id) {
-        return Err(ProgramError::AlreadyInitialized);
-    }
-    if !account.is_owned_by(&system_program::ID) {
-        return Err(ProgramError::WrongAccountOwner);
-    }
-    if account.data_len() != 0 {
-        return Err(ProgramError::InvalidAccountData);
-    }
-    Ok(())
-}
-
-/// A rent-exempt account of `space` bytes at the PDA `[seed, bump]`, owned by `owner`.
-/// (One struct argument: the BPF backend takes at most five, and LLVM splits small structs.)
-struct NewProgramAccount<'a, 'b> {
-    payer: &'a AccountView<'b>,
-    account: &'a AccountView<'b>,
-    seed: &'a [u8],
-    bump: u8,
-    space: usize,
-    rent: &'a Rent,
-    owner: &'a Pubkey,
-}
-
-impl NewProgramAccount<'_, '_> {
-    #[inline(never)]
-    fn create(&self) -> ProgramResult {
-        let space = self.space as u64;
-        let rent_exempt_lamports = self.rent.minimum_balance(space).ok_or(ProgramError::ArithmeticOverflow)?;
-        let bump_seed = [self.bump];
-        let create = CreateProgramAccount { payer: self.payer, new_account: self.account, rent_exempt_lamports, space, owner: self.owner };
-        create.invoke_signed(&[self.seed, &bump_seed])
     }
 }
 

@@ -114,6 +114,13 @@ impl<'a> AccountView<'a> {
         unsafe { core::slice::from_raw_parts(self.record.add(DATA), self.data_len()) }
     }
 
+    /// Where the data starts (8-byte aligned), for the typed views in `state/`.
+    #[inline(always)]
+    pub(crate) fn data_ptr(&self) -> *mut u8 {
+        // SAFETY: DATA is inside the record.
+        unsafe { self.record.add(DATA) }
+    }
+
     #[inline(always)]
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as `data`; `&mut self` keeps this view's borrows exclusive.

@@ -44,6 +44,17 @@ impl<'a> BorshReader<'a> {
     }
 
     #[inline(always)]
+    pub fn read_i64(&mut self) -> Result<i64, ProgramError> {
+        Ok(i64::from_le_bytes(*self.take::<8>()?))
+    }
+
+    /// A fixed-size byte array (`[u8; N]` in the IDL), borrowed from the data.
+    #[inline(always)]
+    pub fn read_bytes<const N: usize>(&mut self) -> Result<&'a [u8; N], ProgramError> {
+        self.take::<N>()
+    }
+
+    #[inline(always)]
     pub fn read_pubkey(&mut self) -> Result<Pubkey, ProgramError> {
         Ok(Pubkey::from_bytes(self.take::<32>()?))
     }
@@ -68,12 +79,16 @@ mod tests {
         data.extend_from_slice(&0xdead_beefu32.to_le_bytes());
         data.extend_from_slice(&0x0102_0304_0506_0708u64.to_le_bytes());
         data.extend_from_slice(&[9u8; 32]);
+        data.extend_from_slice(&(-2i64).to_le_bytes());
+        data.extend_from_slice(&[1, 2, 3]);
         let mut reader = BorshReader::new(&data);
         assert_eq!(reader.read_u8(), Ok(7));
         assert_eq!(reader.read_u16(), Ok(0xbeef));
         assert_eq!(reader.read_u32(), Ok(0xdead_beef));
         assert_eq!(reader.read_u64(), Ok(0x0102_0304_0506_0708));
         assert!(reader.read_pubkey() == Ok(Pubkey::new([9; 32])));
+        assert_eq!(reader.read_i64(), Ok(-2));
+        assert_eq!(reader.read_bytes::<3>(), Ok(&[1, 2, 3]));
         assert_eq!(reader.finish(), Ok(()));
         assert_eq!(reader.read_u8(), Err(ProgramError::InvalidInstructionData));
     }

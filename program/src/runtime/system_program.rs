@@ -103,7 +103,9 @@ impl Assign<'_, '_> {
 pub struct CreateProgramAccount<'a, 'b> {
     pub payer: &'a AccountView<'b>,
     pub new_account: &'a AccountView<'b>,
-    pub rent_exempt_lamports: u64,
+    /// The balance the account gets: its rent-exempt minimum plus what it holds on top
+    /// (a stake, a deposit). Lamports already there count towards it.
+    pub lamports: u64,
     pub space: u64,
     pub owner: &'a Pubkey,
 }
@@ -116,14 +118,14 @@ impl CreateProgramAccount<'_, '_> {
             let create = CreateAccount {
                 payer: self.payer,
                 new_account: self.new_account,
-                lamports: self.rent_exempt_lamports,
+                lamports: self.lamports,
                 space: self.space,
                 owner: self.owner,
             };
             return create.invoke_signed(&[signer]);
         }
-        if current < self.rent_exempt_lamports {
-            Transfer { from: self.payer, to: self.new_account, lamports: self.rent_exempt_lamports - current }.invoke_signed(&[])?;
+        if current < self.lamports {
+            Transfer { from: self.payer, to: self.new_account, lamports: self.lamports - current }.invoke_signed(&[])?;
         }
         Allocate { account: self.new_account, space: self.space }.invoke_signed(&[signer])?;
         Assign { account: self.new_account, owner: self.owner }.invoke_signed(&[signer])

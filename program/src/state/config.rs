@@ -23,6 +23,7 @@
 //! Total: 293 bytes.
 
 use crate::error::{ProgramError, ProgramResult};
+use crate::runtime::account::AccountView;
 use crate::runtime::discriminator;
 use crate::runtime::pubkey::Pubkey;
 
@@ -113,6 +114,15 @@ pub struct Config<'a> {
 }
 
 impl<'a> Config<'a> {
+    /// The config in `account`: owned by the program (WrongAccountOwner), then as
+    /// `from_bytes`. The config is only ever created at its PDA, so this proves it is it.
+    pub fn from_account(account: &AccountView<'a>, program_id: &Pubkey) -> Result<Self, ProgramError> {
+        if !account.is_owned_by(program_id) {
+            return Err(ProgramError::WrongAccountOwner);
+        }
+        Self::from_bytes(account.data())
+    }
+
     /// Checks the size and discriminator.
     pub fn from_bytes(data: &'a [u8]) -> Result<Self, ProgramError> {
         if data.len() != LEN {
@@ -163,6 +173,12 @@ impl<'a> Config<'a> {
     /// Witness `index` (< MAX_WITNESSES); slots past `witness_count` are zero.
     pub fn witness(&self, index: usize) -> Pubkey {
         self.pubkey(WITNESSES + 32 * (index % MAX_WITNESSES))
+    }
+    /// Whether `key` is one of the first `witness_count` witnesses.
+    pub fn is_witness(&self, key: &[u8; 32]) -> bool {
+        let count = (self.witness_count() as usize).min(MAX_WITNESSES);
+        let listed = &self.data[WITNESSES..WITNESSES + 32 * count];
+        listed.chunks_exact(32).any(|witness| witness == key)
     }
     pub fn reward_pool(&self) -> Pubkey {
         self.pubkey(REWARD_POOL)
@@ -258,6 +274,8 @@ mod tests {
         assert_eq!(config.witness_count(), 2);
         assert!(config.witness(0) == key(1) && config.witness(1) == key(2));
         assert!(config.witness(2) == key(0) && config.witness(3) == key(0), "unused slots are zeroed");
+        assert!(config.is_witness(&[1; 32]) && config.is_witness(&[2; 32]));
+        assert!(!config.is_witness(&[0; 32]) && !config.is_witness(&[0xee; 32]), "only the first witness_count count");
         assert!(config.reward_pool() == key(8));
         assert_eq!((config.bump(), config.pool_bump()), (254, 253));
         assert!(data[RESERVED..].iter().all(|&b| b == 0));

@@ -13,8 +13,11 @@
 //!
 //! Total: 33 bytes.
 
+use super::fields::Fields;
 use crate::error::{ProgramError, ProgramResult};
+use crate::runtime::account::AccountView;
 use crate::runtime::discriminator;
+use crate::runtime::pubkey::Pubkey;
 
 pub const SEED: &[u8] = b"reward_pool";
 pub const DISCRIMINATOR: [u8; 8] = discriminator::account("RewardPool");
@@ -25,41 +28,50 @@ const TOTAL_CLAIMED: usize = 24;
 const BUMP: usize = 32;
 pub const LEN: usize = BUMP + 1;
 
-/// Read access to a RewardPool account's data.
+/// A RewardPool account's data, read and written in place.
 pub struct RewardPool<'a> {
-    data: &'a [u8],
+    fields: Fields<'a>,
 }
 
 impl<'a> RewardPool<'a> {
-    /// Checks the size and discriminator.
-    pub fn from_bytes(data: &'a [u8]) -> Result<Self, ProgramError> {
-        if data.len() != LEN {
-            return Err(ProgramError::InvalidAccountData);
-        }
-        if data[..8] != DISCRIMINATOR[..] {
-            return Err(ProgramError::InvalidDiscriminator);
-        }
-        Ok(Self { data })
+    /// The pool in `account`: owned by the program, `LEN` bytes, RewardPool discriminator.
+    /// The pool is only ever created at its PDA, so this proves it is the pool.
+    pub fn from_account(account: &AccountView<'a>, program_id: &Pubkey) -> Result<Self, ProgramError> {
+        Ok(Self { fields: Fields::of_program_account(account, program_id, &DISCRIMINATOR, LEN)? })
     }
 
-    #[inline(always)]
-    fn word(&self, offset: usize) -> u64 {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(&self.data[offset..offset + 8]);
-        u64::from_le_bytes(bytes)
+    /// Checks the size and discriminator.
+    pub fn from_bytes(data: &'a mut [u8]) -> Result<Self, ProgramError> {
+        Ok(Self { fields: Fields::of_bytes(data, &DISCRIMINATOR, LEN)? })
     }
 
     pub fn total_funded(&self) -> u64 {
-        self.word(TOTAL_FUNDED)
+        self.fields.u64(TOTAL_FUNDED)
     }
     pub fn total_fees(&self) -> u64 {
-        self.word(TOTAL_FEES)
+        self.fields.u64(TOTAL_FEES)
     }
     pub fn total_claimed(&self) -> u64 {
-        self.word(TOTAL_CLAIMED)
+        self.fields.u64(TOTAL_CLAIMED)
     }
     pub fn bump(&self) -> u8 {
-        self.data[BUMP]
+        self.fields.u8(BUMP)
+    }
+
+    pub fn add_funded(&mut self, amount: u64) -> ProgramResult {
+        self.add(TOTAL_FUNDED, amount)
+    }
+    pub fn add_fees(&mut self, amount: u64) -> ProgramResult {
+        self.add(TOTAL_FEES, amount)
+    }
+    pub fn add_claimed(&mut self, amount: u64) -> ProgramResult {
+        self.add(TOTAL_CLAIMED, amount)
+    }
+
+    fn add(&mut self, offset: usize, amount: u64) -> ProgramResult {
+        let total = self.fields.u64(offset).checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.fields.set_u64(offset, total);
+        Ok(())
     }
 }
 
@@ -82,18 +94,32 @@ mod tests {
     fn a_new_pool_has_zero_totals_and_its_bump() {
         let mut data = [0xaau8; LEN];
         write_new(&mut data, 251).unwrap();
-        let pool = RewardPool::from_bytes(&data).unwrap();
-        assert_eq!((pool.total_funded(), pool.total_fees(), pool.total_claimed(), pool.bump()), (0, 0, 0, 251));
         // node -e "crypto.createHash('sha256').update('account:RewardPool').digest('hex')"
         assert_eq!(data[..8], [0x86, 0x79, 0xc5, 0xd3, 0x85, 0x9a, 0x52, 0x20]);
+        let pool = RewardPool::from_bytes(&mut data).unwrap();
+        assert_eq!((pool.total_funded(), pool.total_fees(), pool.total_claimed(), pool.bump()), (0, 0, 0, 251));
     }
 
     #[test]
     fn from_bytes_rejects_wrong_size_and_discriminator() {
         let mut data = [0u8; LEN];
         write_new(&mut data, 1).unwrap();
-        assert!(matches!(RewardPool::from_bytes(&data[..LEN - 1]), Err(ProgramError::InvalidAccountData)));
+        assert!(matches!(RewardPool::from_bytes(&mut data[..LEN - 1]), Err(ProgramError::InvalidAccountData)));
         data[7] ^= 1;
-        assert!(matches!(RewardPool::from_bytes(&data), Err(ProgramError::InvalidDiscriminator)));
+        assert!(matches!(RewardPool::from_bytes(&mut data), Err(ProgramError::InvalidDiscriminator)));
+    }
+
+    #[test]
+    fn totals_add_up_and_are_checked() {
+        let mut data = [0u8; LEN];
+        write_new(&mut data, 1).unwrap();
+        let mut pool = RewardPool::from_bytes(&mut data).unwrap();
+        pool.add_funded(5).unwrap();
+        pool.add_fees(7).unwrap();
+        pool.add_fees(u64::MAX - 7).unwrap();
+        pool.add_claimed(3).unwrap();
+        assert_eq!(pool.add_fees(1), Err(ProgramError::ArithmeticOverflow));
+        assert_eq!((pool.total_funded(), pool.total_fees(), pool.total_claimed()), (5, u64::MAX, 3));
+        assert_eq!(&data[16..24], &u64::MAX.to_le_bytes());
     }
 }

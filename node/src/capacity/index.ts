@@ -1,0 +1,13 @@
+export type { Capacity, CpuArch, Gpu } from './capacity.js';
+export { CPU_ARCHS } from './capacity.js';
+export { CapacityError } from './errors.js';
+export type { CapacityErrorCode } from './errors.js';
+export { measureCapacity } from './measure-capacity.js';
+export type { MeasureCapacityOptions } from './measure-capacity.js';
+export { gpusFromControllers } from './gpus.js';
+export { sellableCapacity, DEFAULT_RESERVE } from './sellable.js';
+export type { Reserve, SellableCapacity } from './sellable.js';
+export { runBenchmark } from './benchmark.js';
+export type { BenchmarkOptions, BenchmarkResult } from './benchmark.js';
+export { benchmarkScore, REFERENCE, SCORE_OF_REFERENCE } from './score.js';
+export { canonicalSpec, specHash, scoreTier, toSignificant } from './spec-hash.js';

@@ -1,0 +1,88 @@
+/**
+ * The whole interface in one rental story: every instruction built by anchor's `Program`
+ * from program/idl/decloud.json, every account decoded by anchor's coder, lamports
+ * conserved across every step, and the compute units of each instruction in a table.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { PublicKey } from '@solana/web3.js';
+import { CONFIG, CU_BUDGET, REWARD_POOL, SOL, TestChain, expectOk } from './support/chain.js';
+import type { Outcome } from './support/chain.js';
+import { readHost, readLease, readPool } from './support/accounts.js';
+import {
+  attestationProof, closeInstruction, openLeaseInstruction, openedLease, penalizeInstruction, plannedLease, receiptProof, registeredHost,
+  settleInstruction, warpPastGrace,
+} from './support/fixtures.js';
+import * as ix from './support/instructions.js';
+
+test('a rental from registration to penalty: every instruction, lamports conserved, compute units', async () => {
+  const chain = await TestChain.create();
+  const L = chain.params.proofEpochSecs;
+  const funder = chain.wallet(10n);
+  const caller = chain.wallet(1n);
+  const cu: [string, number][] = [];
+  const accounts: PublicKey[] = [funder.publicKey, caller.publicKey, CONFIG, REWARD_POOL];
+  const total = () => accounts.reduce((sum, a) => sum + chain.balance(a), 0n);
+  let expected = 0n;
+  const step = (name: string, outcome: Outcome) => {
+    expectOk(outcome);
+    cu.push([name, outcome.cu]);
+    assert.is(total(), expected, `${name}: lamports are conserved`);
+  };
+
+  expected = total();
+  step('fund_rewards', chain.send([await ix.fundRewards(chain.program, SOL, { funder: funder.publicKey })], [funder]));
+
+  const host = await registeredHost(chain);
+  accounts.push(host.operator.publicKey, host.owner.publicKey, host.host);
+  expected = total();
+  step('activate_host', chain.send([await ix.activateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
+  const lease = plannedLease(chain, { rate: 1_000n, durationSecs: 3_600n });
+  accounts.push(lease.renter.publicKey, lease.lease);
+  expected = total();
+  step('open_lease', chain.send([await openLeaseInstruction(chain, host, lease)], [lease.renter]));
+  const start = chain.now();
+
+  step('top_up_lease', chain.send([await ix.topUpLease(chain.program, 1_800n, { renter: lease.renter.publicKey, lease: lease.lease })], [lease.renter]));
+  chain.warp(start + 600n);
+  step('post_proof (receipt)', chain.send(await receiptProof(chain, host, lease, start + 600n)));
+  chain.warp(start + 1_200n);
+  step('post_proof (attestation)', chain.send(await attestationProof(chain, host, lease, (start + 600n) / L)));
+  step('settle_lease', chain.send([await settleInstruction(chain, host, lease)]));
+  const hostAccounts = { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host };
+  step('claim_rewards', chain.send([await ix.claimRewards(chain.program, hostAccounts)], [host.operator]));
+  step('deactivate_host', chain.send([await ix.deactivateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
+  step('activate_host', chain.send([await ix.activateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
+  step('close_lease', chain.send([await closeInstruction(chain, host, lease)], [lease.renter]));
+
+  const second = await openedLease(chain, host, { rate: 500n, durationSecs: 7_200n });
+  accounts.push(second.renter.publicKey, second.lease);
+  expected = total();
+  warpPastGrace(chain, chain.now());
+  step('penalize_host', chain.send([await penalizeInstruction(chain, host, second, caller.publicKey)], [caller]));
+  step('withdraw_stake', chain.send([await ix.withdrawStake(chain.program, hostAccounts)], [host.operator]));
+
+  const h = readHost(chain, host.host);
+  assert.is(h.status, 'Jailed');
+  assert.is(h.stake, 0n);
+  assert.is(h.openLeases, 0);
+  assert.is(h.provenEpochs, 2n);
+  assert.is(h.rewardedEpochs, 2n);
+  assert.is(chain.balance(host.host), chain.rent(276n), 'only the rent is left in the host');
+  const pool = readPool(chain, REWARD_POOL);
+  assert.is(pool.totalFunded, SOL);
+  assert.is(pool.totalFees, (1_200n * 1_000n * 250n) / 10_000n);
+  assert.ok(pool.totalClaimed > 0n);
+  assert.is(chain.svm.getAccount(lease.lease), null);
+  assert.is(chain.svm.getAccount(second.lease), null);
+  assert.throws(() => readLease(chain, lease.lease), /does not exist/);
+
+  console.log('  compute units per instruction:');
+  for (const [name, units] of cu) console.log(`    ${name.padEnd(26)} ${String(units).padStart(6)}`);
+  for (const [name, budget] of Object.entries(CU_BUDGET)) {
+    const units = cu.filter(([step]) => step.split(' ')[0] === name).map(([, u]) => u);
+    assert.ok(units.length > 0 && Math.max(...units) <= budget, `${name}: ${units.join(', ')} CU, budget ${budget}`);
+  }
+});
+
+test.run();
