@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { startLocalChain } from './index.js';
+import type { ProgramSource } from './index.js';
+
+/**
+ * `decloud-chain`: runs the local chain until SIGINT/SIGTERM, then saves its state.
+ *
+ *   decloud-chain --port 8899 --host 127.0.0.1 --state .decloud/chain --program <id>=<path.so> [--reset]
+ */
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65534) throw new InvalidArgumentError('expected a port from 0 to 65534 (the websocket port is port + 1)');
+  return port;
+}
+
+function collectProgram(value: string, previous: ProgramSource[]): ProgramSource[] {
+  const separator = value.indexOf('=');
+  if (separator <= 0 || separator === value.length - 1) throw new InvalidArgumentError('expected <program id>=<path to .so>');
+  return [...previous, { programId: value.slice(0, separator), path: resolve(value.slice(separator + 1)) }];
+}
+
+const command = new Command('decloud-chain')
+  .description('Local Solana-compatible chain (litesvm) serving the JSON-RPC and websocket API that web3.js and Anchor use')
+  .option('--port <port>', 'RPC port; websockets also listen on port + 1 (0 = any free port)', parsePort, 8899)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--state <dir>', 'directory to keep the ledger in across restarts (in memory only without it)')
+  .option('--program <id=path>', 'load an SBF program (.so) at this id; repeatable', collectProgram, [] as ProgramSource[])
+  .option('--reset', 'discard the state saved in --state first', false)
+  .parse();
+
+const options = command.opts<{ port: number; host: string; state?: string; program: ProgramSource[]; reset: boolean }>();
+const log = (message: string) => process.stderr.write(`decloud-chain: ${message}\n`);
+if (options.reset && !options.state) command.error('error: --reset discards the state kept with --state <dir>; give both');
+
+try {
+  const chain = await startLocalChain({
+    host: options.host,
+    port: options.port,
+    stateDir: options.state ? resolve(options.state) : undefined,
+    reset: options.reset,
+    programs: options.program,
+    log,
+  });
+  const lines = [
+    'decloud-chain is running',
+    `  RPC:      ${chain.rpcUrl}`,
+    `  WS:       ${chain.wsUrl} (also on the RPC port)`,
+    `  state:    ${options.state ? `${resolve(options.state)} (${chain.firstStart ? 'new' : 'restored'}, slot ${chain.ledger.slot()})` : 'in memory only'}`,
+    ...options.program.map((p) => `  program:  ${String(p.programId)} from ${p.path}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: saving state and stopping`);
+    chain.close().then(
+      // An explicit exit skips the teardown of litesvm's addon, which is not safe once programs ran.
+      () => process.exit(0),
+      (err: Error) => {
+        log(`stopping failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (err) {
+  log((err as Error).message);
+  process.exit(1);
+}
