@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { PublicKey } from '@solana/web3.js';
 import { startLocalChain } from './index.js';
 import type { ProgramSource } from './index.js';
+import { decloudProgram, defaultGenesis, initializeDecloud } from './decloud-genesis.js';
 
 /**
  * `decloud-chain`: runs the local chain until SIGINT/SIGTERM, then saves its state.
  *
  *   decloud-chain --port 8899 --host 127.0.0.1 --state .decloud/chain --program <id>=<path.so> [--reset]
+ *
+ * The DeCloud program is loaded and its config initialized on first start unless --no-decloud.
  */
 function parsePort(value: string): number {
   const port = Number(value);
@@ -20,6 +24,20 @@ function collectProgram(value: string, previous: ProgramSource[]): ProgramSource
   return [...previous, { programId: value.slice(0, separator), path: resolve(value.slice(separator + 1)) }];
 }
 
+function collectWitness(value: string, previous: PublicKey[]): PublicKey[] {
+  try {
+    return [...previous, new PublicKey(value)];
+  } catch {
+    throw new InvalidArgumentError('expected a base58 public key');
+  }
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
 const command = new Command('decloud-chain')
   .description('Local Solana-compatible chain (litesvm) serving the JSON-RPC and websocket API that web3.js and Anchor use')
   .option('--port <port>', 'RPC port; websockets also listen on port + 1 (0 = any free port)', parsePort, 8899)
@@ -27,9 +45,16 @@ const command = new Command('decloud-chain')
   .option('--state <dir>', 'directory to keep the ledger in across restarts (in memory only without it)')
   .option('--program <id=path>', 'load an SBF program (.so) at this id; repeatable', collectProgram, [] as ProgramSource[])
   .option('--reset', 'discard the state saved in --state first', false)
+  .option('--no-decloud', 'do not load the DeCloud program nor initialize its config')
+  .option('--witness <pubkey>', 'witness key for the DeCloud config (first start); repeatable, at most 4', collectWitness, [] as PublicKey[])
+  .option('--epoch-secs <n>', 'proof epoch length in seconds (first start)', parseCount, Number(defaultGenesis.proofEpochSecs))
+  .option('--grace-epochs <n>', 'epochs a lease may lag before its host can be penalized (first start)', parseCount, defaultGenesis.graceEpochs)
   .parse();
 
-const options = command.opts<{ port: number; host: string; state?: string; program: ProgramSource[]; reset: boolean }>();
+const options = command.opts<{
+  port: number; host: string; state?: string; program: ProgramSource[]; reset: boolean;
+  decloud: boolean; witness: PublicKey[]; epochSecs: number; graceEpochs: number;
+}>();
 const log = (message: string) => process.stderr.write(`decloud-chain: ${message}\n`);
 if (options.reset && !options.state) command.error('error: --reset discards the state kept with --state <dir>; give both');
 
@@ -39,14 +64,21 @@ try {
     port: options.port,
     stateDir: options.state ? resolve(options.state) : undefined,
     reset: options.reset,
-    programs: options.program,
+    programs: options.decloud ? [decloudProgram(), ...options.program] : options.program,
     log,
+    onStart: async (started) => {
+      if (!options.decloud || !started.firstStart) return;
+      const genesis = { ...defaultGenesis, witnesses: options.witness, proofEpochSecs: BigInt(options.epochSecs), graceEpochs: options.graceEpochs };
+      const authority = await initializeDecloud(started, genesis, options.state ? resolve(options.state) : undefined);
+      log(`DeCloud config initialized (authority ${authority.toBase58()}, ${options.witness.length} witness(es))`);
+    },
   });
   const lines = [
     'decloud-chain is running',
     `  RPC:      ${chain.rpcUrl}`,
     `  WS:       ${chain.wsUrl} (also on the RPC port)`,
     `  state:    ${options.state ? `${resolve(options.state)} (${chain.firstStart ? 'new' : 'restored'}, slot ${chain.ledger.slot()})` : 'in memory only'}`,
+    ...(options.decloud ? [`  DeCloud:  ${decloudProgram().path}`] : []),
     ...options.program.map((p) => `  program:  ${String(p.programId)} from ${p.path}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -3,7 +3,8 @@
  * Every write returns the transaction signature and throws `DecloudProgramError` (with the
  * program's error name and message) when the program refuses it.
  */
-import { AnchorProvider, BN, Program, Wallet } from '@coral-xyz/anchor';
+import anchor from '@coral-xyz/anchor';
+import type { AnchorProvider, BN, Program } from '@coral-xyz/anchor';
 import {
   type Connection, type Keypair, PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY, Transaction, type TransactionInstruction,
 } from '@solana/web3.js';
@@ -17,7 +18,8 @@ import {
 import { type SignedProof, proofVerifyInstruction } from './proofs.js';
 import { withProgramErrors } from './errors.js';
 
-const bn = (n: bigint | number) => new BN(n.toString());
+// Anchor is CommonJS: its classes come through the default export under Node's ESM.
+const bn = (n: bigint | number): BN => new anchor.BN(n.toString());
 
 export interface InitializeParams {
   feeBps: number; minHostStake: bigint; proofEpochSecs: bigint; graceEpochs: number;
@@ -32,13 +34,13 @@ export class DecloudChain {
   readonly rewardPool: PublicKey;
 
   constructor(readonly provider: AnchorProvider) {
-    this.program = new Program<Decloud>(IDL, provider);
+    this.program = new anchor.Program<Decloud>(IDL, provider);
     this.config = configAddress(this.program.programId);
     this.rewardPool = rewardPoolAddress(this.program.programId);
   }
 
   static fromKeypair(connection: Connection, keypair: Keypair): DecloudChain {
-    return new DecloudChain(new AnchorProvider(connection, new Wallet(keypair), { commitment: 'confirmed' }));
+    return new DecloudChain(new anchor.AnchorProvider(connection, new anchor.Wallet(keypair), { commitment: 'confirmed' }));
   }
 
   get connection(): Connection { return this.provider.connection; }
