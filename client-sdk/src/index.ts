@@ -1,0 +1,3 @@
+export * from './identity/index.js';
+export * from './offers/index.js';
+export * from './quotes/index.js';

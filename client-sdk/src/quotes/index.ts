@@ -1,0 +1,6 @@
+export * from './codec.js';
+export * from './decide.js';
+export * from './errors.js';
+export * from './limits.js';
+export * from './sign.js';
+export * from './types.js';
