@@ -1,0 +1,42 @@
+import type { Quote } from '@decloud/sdk/quotes/index';
+import type { ContainerHandle } from '../runtime/index.js';
+import type { LeaseState } from './lease-state.js';
+
+/** A quote this host signed, waiting for the renter to open its lease. Keyed by terms hash. */
+export interface QuoteRecord {
+  state: 'quoted';
+  quote: Quote;
+  /** unix ms */
+  recordedAt: number;
+}
+
+/** One lease this host accepted. Keyed by the lease account's address. */
+export interface LeaseRecord {
+  /** base58 address of the on-chain lease account */
+  lease: string;
+  state: LeaseState;
+  /** the quote the lease was verified against */
+  quote: Quote;
+  /** unix seconds, as on-chain (a top-up moves it) */
+  maxEnd: bigint;
+  container?: ContainerHandle;
+  /** why the lease failed or closed */
+  reason?: string;
+  /** unix ms */
+  updatedAt: number;
+}
+
+/** What the renter needs to reach its container (over the node's libp2p protocols). */
+export interface AccessDetails {
+  lease: string;
+  renter: string;
+  /** container name on this host */
+  container: string;
+  image: string;
+  /** unix seconds */
+  maxEnd: bigint;
+}
+
+export function accessOf(record: LeaseRecord & { container: ContainerHandle }): AccessDetails {
+  return { lease: record.lease, renter: record.quote.renter, container: record.container.name, image: record.quote.image, maxEnd: record.maxEnd };
+}

@@ -1,0 +1,16 @@
+export { HostRegistration } from './host-registration.js';
+export type { HostRegistrationInit, RegistrationResult } from './host-registration.js';
+export { ReceiptCollector } from './receipt-collector.js';
+export type { FlushReport, ReceiptCollectorInit, ReceiptOutcome } from './receipt-collector.js';
+export { checkReceiptShape, receiptProof, receiptSignedBy } from './receipt.js';
+export type { Receipt } from './receipt.js';
+export { Settler } from './settler.js';
+export type { Settlement, SettlerInit } from './settler.js';
+export { RewardClaimer } from './reward-claimer.js';
+export type { RewardClaimerInit } from './reward-claimer.js';
+export { postAttestations } from './attestations.js';
+export type { Attestation, AttestationReport } from './attestations.js';
+export { ED25519_PEER_ID_PREFIX, hostPeerIdBytes } from './peer-id-bytes.js';
+export { ProverError } from './errors.js';
+export type { ProverErrorCode } from './errors.js';
+export type { ProverComponents } from './components.js';
