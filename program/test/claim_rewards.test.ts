@@ -53,6 +53,24 @@ test('a second claim without new epochs fails with NothingToClaim; a new epoch p
   chain.rejects([await claim(chain, host)], [host.operator], 'NothingToClaim', watched);
 });
 
+test('a claim that would pay 0 (empty pool) fails with NothingToClaim and keeps the epochs claimable', async () => {
+  const chain = await TestChain.create({ proofEpochSecs: L });
+  const host = await activeHost(chain);
+  const lease = await openedLease(chain, host, { rate: 1n, durationSecs: 100_000n });
+  chain.warp(chain.now() + L);
+  expectOk(chain.send(await receiptProof(chain, host, lease, chain.now())));
+  assert.is(chain.balance(REWARD_POOL), chain.rent(REWARD_POOL_LEN), 'the pool holds only its rent');
+  const watched = [host.host, host.owner.publicKey, host.operator.publicKey, REWARD_POOL, CONFIG];
+  chain.rejects([await claim(chain, host)], [host.operator], 'NothingToClaim', watched);
+  assert.is(readHost(chain, host.host).rewardedEpochs, 0n, 'no epoch is marked rewarded for nothing');
+  const funder = chain.wallet(2n);
+  expectOk(chain.send([await ix.fundRewards(chain.program, SOL, { funder: funder.publicKey })], [funder]));
+  const owner = chain.balance(host.owner.publicKey);
+  expectOk(chain.send([await claim(chain, host)], [host.operator]));
+  assert.is(chain.balance(host.owner.publicKey), owner + (SOL * 40n) / 10_000n, 'the epoch is paid once the pool is funded');
+  assert.is(readHost(chain, host.host).rewardedEpochs, 1n);
+});
+
 test('a share above 100 % takes everything but the pool rent', async () => {
   const { chain, host } = await setUp(2n, { rewardBps: 6_000 });
   const [owner, pool] = [chain.balance(host.owner.publicKey), chain.balance(REWARD_POOL)];

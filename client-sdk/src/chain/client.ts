@@ -1,7 +1,10 @@
 /**
  * Typed client of the DeCloud program over @coral-xyz/anchor and @solana/web3.js v1.
  * Every write returns the transaction signature and throws `DecloudProgramError` (with the
- * program's error name and message) when the program refuses it.
+ * program's error name and message) when the program refuses it, in preflight or on-chain.
+ * Transactions are sent and confirmed here rather than by anchor's `rpc()`: anchor 0.32 loses
+ * the error and the logs of a transaction that fails on-chain (it builds web3.js 1.98's
+ * SendTransactionError with an outdated signature: "Unknown action 'undefined'").
  */
 import anchor from '@coral-xyz/anchor';
 import type { AnchorProvider, BN, Program } from '@coral-xyz/anchor';
@@ -10,13 +13,13 @@ import {
 } from '@solana/web3.js';
 import { randomBytes } from 'node:crypto';
 import { IDL, type Decloud } from './idl.js';
-import { configAddress, hostAddress, leaseAddress, rewardPoolAddress } from './addresses.js';
+import { configAddress, hostAddress, leaseAddress, leaseBump, rewardPoolAddress } from './addresses.js';
 import {
   type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount,
   HOST_OPERATOR_OFFSET, LEASE_HOST_OFFSET, LEASE_RENTER_OFFSET, withBigints,
 } from './accounts.js';
 import { type SignedProof, proofVerifyInstruction } from './proofs.js';
-import { withProgramErrors } from './errors.js';
+import { programErrorOfStatus, withProgramErrors } from './errors.js';
 
 // Anchor is CommonJS: its classes come through the default export under Node's ESM.
 const bn = (n: bigint | number): BN => new anchor.BN(n.toString());
@@ -27,6 +30,9 @@ export interface InitializeParams {
 }
 export interface RegisterHostParams { owner: PublicKey; peerId: Uint8Array; specHash: Uint8Array; stake: bigint }
 export interface OpenLeaseParams { hostOperator: PublicKey; rate: bigint; durationSecs: bigint; termsHash: Uint8Array; leaseId?: bigint }
+
+/** What anchor's methods builder gives: the instruction, built from the IDL. */
+interface InstructionBuilder { instruction(): Promise<TransactionInstruction> }
 
 export class DecloudChain {
   readonly program: Program<Decloud>;
@@ -73,52 +79,48 @@ export class DecloudChain {
 
   // ── writes ───────────────────────────────────────────────────────────────
   initialize(p: InitializeParams): Promise<string> {
-    return withProgramErrors(() => this.program.methods
+    return this.sendBuilt(this.program.methods
       .initialize(p.feeBps, bn(p.minHostStake), bn(p.proofEpochSecs), p.graceEpochs, p.slashBps, p.rewardBps, p.witnesses)
-      .accountsPartial({ authority: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId })
-      .rpc());
+      .accountsPartial({ authority: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId }));
   }
 
   fundRewards(amount: bigint): Promise<string> {
-    return withProgramErrors(() => this.program.methods.fundRewards(bn(amount))
-      .accountsPartial({ funder: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId })
-      .rpc());
+    return this.sendBuilt(this.program.methods.fundRewards(bn(amount))
+      .accountsPartial({ funder: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId }));
   }
 
   registerHost(p: RegisterHostParams): Promise<string> {
-    return withProgramErrors(() => this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake))
+    return this.sendBuilt(this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake))
       .accountsPartial({
         operator: this.wallet, owner: p.owner, config: this.config, host: this.hostAddress(this.wallet), systemProgram: SystemProgram.programId,
-      })
-      .rpc());
+      }));
   }
 
   activateHost(): Promise<string> {
-    return withProgramErrors(() => this.program.methods.activateHost()
-      .accountsPartial({ operator: this.wallet, config: this.config, host: this.hostAddress(this.wallet) }).rpc());
+    return this.sendBuilt(this.program.methods.activateHost()
+      .accountsPartial({ operator: this.wallet, config: this.config, host: this.hostAddress(this.wallet) }));
   }
 
   deactivateHost(): Promise<string> {
-    return withProgramErrors(() => this.program.methods.deactivateHost()
-      .accountsPartial({ operator: this.wallet, host: this.hostAddress(this.wallet) }).rpc());
+    return this.sendBuilt(this.program.methods.deactivateHost()
+      .accountsPartial({ operator: this.wallet, host: this.hostAddress(this.wallet) }));
   }
 
   /** Opens a lease with the connected wallet as renter; returns its address and id. */
   async openLease(p: OpenLeaseParams): Promise<{ lease: PublicKey; leaseId: bigint; signature: string }> {
-    const leaseId = p.leaseId ?? randomBytes(8).readBigUInt64LE();
+    const leaseId = p.leaseId ?? this.cheapLeaseId();
     const lease = this.leaseAddress(this.wallet, leaseId);
-    const signature = await withProgramErrors(() => this.program.methods
+    const signature = await this.sendBuilt(this.program.methods
       .openLease(bn(leaseId), bn(p.rate), bn(p.durationSecs), Array.from(p.termsHash))
       .accountsPartial({
         renter: this.wallet, config: this.config, host: this.hostAddress(p.hostOperator), lease, systemProgram: SystemProgram.programId,
-      })
-      .rpc());
+      }));
     return { lease, leaseId, signature };
   }
 
   topUpLease(lease: PublicKey, extraSecs: bigint): Promise<string> {
-    return withProgramErrors(() => this.program.methods.topUpLease(bn(extraSecs))
-      .accountsPartial({ renter: this.wallet, lease, systemProgram: SystemProgram.programId }).rpc());
+    return this.sendBuilt(this.program.methods.topUpLease(bn(extraSecs))
+      .accountsPartial({ renter: this.wallet, lease, systemProgram: SystemProgram.programId }));
   }
 
   /** Posts a renter's receipt (signed `receiptMessage(lease, until)`). */
@@ -143,38 +145,66 @@ export class DecloudChain {
 
   async settle(lease: PublicKey): Promise<string> {
     const { host, owner } = await this.leaseParties(lease);
-    return withProgramErrors(() => this.program.methods.settleLease()
-      .accountsPartial({ config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+    return this.sendBuilt(this.program.methods.settleLease()
+      .accountsPartial({ config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
   }
 
   async closeLease(lease: PublicKey): Promise<string> {
     const { host, owner, renter } = await this.leaseParties(lease);
-    return withProgramErrors(() => this.program.methods.closeLease()
-      .accountsPartial({ signer: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+    return this.sendBuilt(this.program.methods.closeLease()
+      .accountsPartial({ signer: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
   }
 
   async penalize(lease: PublicKey): Promise<string> {
     const { host, owner, renter } = await this.leaseParties(lease);
-    return withProgramErrors(() => this.program.methods.penalizeHost()
-      .accountsPartial({ caller: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }).rpc());
+    return this.sendBuilt(this.program.methods.penalizeHost()
+      .accountsPartial({ caller: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
   }
 
   async claimRewards(): Promise<string> {
     const host = await this.requireHost(this.wallet);
-    return withProgramErrors(() => this.program.methods.claimRewards()
-      .accountsPartial({ operator: this.wallet, owner: host.owner, config: this.config, host: this.hostAddress(this.wallet), rewardPool: this.rewardPool })
-      .rpc());
+    return this.sendBuilt(this.program.methods.claimRewards()
+      .accountsPartial({ operator: this.wallet, owner: host.owner, config: this.config, host: this.hostAddress(this.wallet), rewardPool: this.rewardPool }));
   }
 
   async withdrawStake(): Promise<string> {
     const host = await this.requireHost(this.wallet);
-    return withProgramErrors(() => this.program.methods.withdrawStake()
-      .accountsPartial({ operator: this.wallet, owner: host.owner, host: this.hostAddress(this.wallet) }).rpc());
+    return this.sendBuilt(this.program.methods.withdrawStake()
+      .accountsPartial({ operator: this.wallet, owner: host.owner, host: this.hostAddress(this.wallet) }));
   }
 
-  /** Sends instructions in one transaction signed by the wallet. */
+  /** Sends instructions in one transaction signed by the wallet and waits for its confirmation. */
   send(instructions: TransactionInstruction[]): Promise<string> {
-    return withProgramErrors(() => this.provider.sendAndConfirm(new Transaction().add(...instructions)));
+    return withProgramErrors(() => this.sendAndConfirm(new Transaction().add(...instructions)));
+  }
+
+  private async sendBuilt(builder: InstructionBuilder): Promise<string> {
+    return this.send([await builder.instruction()]);
+  }
+
+  /** Preflight failures throw web3.js's SendTransactionError (with logs); on-chain failures become the program's error here. */
+  private async sendAndConfirm(tx: Transaction): Promise<string> {
+    const { connection, opts } = this.provider;
+    const latest = await connection.getLatestBlockhash(opts.preflightCommitment ?? opts.commitment);
+    tx.feePayer = this.wallet;
+    tx.recentBlockhash = latest.blockhash;
+    const signed = await this.provider.wallet.signTransaction(tx);
+    const signature = await connection.sendRawTransaction(signed.serialize(), {
+      skipPreflight: opts.skipPreflight, preflightCommitment: opts.preflightCommitment ?? opts.commitment, maxRetries: opts.maxRetries,
+    });
+    const { value } = await connection.confirmTransaction({ signature, ...latest }, opts.commitment);
+    if (value.err === null) return signature;
+    const failed = await connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
+    throw programErrorOfStatus(value.err, failed?.meta?.logMessages ?? [])
+      ?? new Error(`transaction ${signature} failed on-chain: ${JSON.stringify(value.err)}`);
+  }
+
+  /** A random lease id whose address has bump 255 (half of them do): open_lease then finds it at the first try. */
+  private cheapLeaseId(): bigint {
+    for (;;) {
+      const leaseId = randomBytes(8).readBigUInt64LE();
+      if (leaseBump(this.wallet, leaseId, this.program.programId) === 255) return leaseId;
+    }
   }
 
   private async requireHost(operator: PublicKey): Promise<HostAccount> {

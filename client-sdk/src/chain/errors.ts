@@ -28,6 +28,17 @@ export function programErrorOf(err: unknown): DecloudProgramError | null {
   return known && code !== undefined ? new DecloudProgramError(code, known.name, known.msg, logs) : null;
 }
 
+/**
+ * The program's error in a failed transaction's status (`{ InstructionError: [i, { Custom: n }] }`,
+ * as confirmTransaction and getTransaction report it), with the transaction's logs.
+ */
+export function programErrorOfStatus(status: unknown, logs: string[] = []): DecloudProgramError | null {
+  const failure = (status as { InstructionError?: [number, unknown] } | null)?.InstructionError?.[1];
+  const code = (failure as { Custom?: unknown } | undefined)?.Custom;
+  const known = typeof code === 'number' ? byCode.get(code) : undefined;
+  return known && typeof code === 'number' ? new DecloudProgramError(code, known.name, known.msg, logs) : null;
+}
+
 /** Runs a chain call and rethrows the program's own error when it failed with one. */
 export async function withProgramErrors<T>(call: () => Promise<T>): Promise<T> {
   try {

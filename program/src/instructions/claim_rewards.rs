@@ -1,6 +1,7 @@
 //! `claim_rewards()`: pays the host's owner its share of the reward pool for the epochs
 //! proven since the last claim: `reward_bps` of the pool (above its rent) per epoch, at
-//! most all of it. Jailed hosts get nothing.
+//! most all of it. Jailed hosts get nothing. A claim that would pay 0 (an empty pool)
+//! fails with `NothingToClaim`, so the epochs stay claimable once the pool is funded.
 //!
 //! Accounts: 0 operator (signer), 1 owner (writable, `host.owner`), 2 config, 3 host
 //! (writable, the operator's), 4 reward_pool (writable).
@@ -45,6 +46,9 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     let rent = Rent::get()?.minimum_balance(reward_pool::LEN as u64).ok_or(ProgramError::ArithmeticOverflow)?;
     let available = pool_account.lamports().checked_sub(rent).ok_or(ProgramError::InsufficientFunds)?;
     let amount = bps_of(available, reward_share_bps(epochs, config.reward_bps()));
+    if amount == 0 {
+        return Err(ProgramError::NothingToClaim);
+    }
     move_lamports(&mut pool_account, &mut owner, amount)?;
     host.record_claim(amount)?;
     pool.add_claimed(amount)

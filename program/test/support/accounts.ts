@@ -23,14 +23,20 @@ export interface LeaseState {
 
 export interface PoolState { totalFunded: bigint; totalFees: bigint; totalClaimed: bigint; bump: number }
 
-function decode(chain: TestChain, name: 'Host' | 'Lease' | 'RewardPool', address: PublicKey): Decoded {
+function read(chain: TestChain, name: string, address: PublicKey): Uint8Array {
   const account = chain.svm.getAccount(address);
   if (!account) throw new Error(`${name} ${address.toBase58()} does not exist`);
-  return coder.decode(name, Buffer.from(account.data)) as Decoded;
+  return account.data;
 }
 
-export function readHost(chain: TestChain, address: PublicKey): HostState {
-  const h = decode(chain, 'Host', address);
+const decode = (name: 'Host' | 'Lease' | 'RewardPool', data: Uint8Array) => coder.decode(name, Buffer.from(data)) as Decoded;
+
+export const readHost = (chain: TestChain, address: PublicKey) => decodeHost(read(chain, 'Host', address));
+export const readLease = (chain: TestChain, address: PublicKey) => decodeLease(read(chain, 'Lease', address));
+export const readPool = (chain: TestChain, address: PublicKey) => decodePool(read(chain, 'RewardPool', address));
+
+export function decodeHost(data: Uint8Array): HostState {
+  const h = decode('Host', data);
   return {
     operator: h.operator as PublicKey, owner: h.owner as PublicKey, peerId: h.peer_id as number[], stake: big(h.stake),
     status: enumName(h.status), specHash: h.spec_hash as number[], provenEpochs: big(h.proven_epochs),
@@ -40,8 +46,8 @@ export function readHost(chain: TestChain, address: PublicKey): HostState {
   };
 }
 
-export function readLease(chain: TestChain, address: PublicKey): LeaseState {
-  const l = decode(chain, 'Lease', address);
+export function decodeLease(data: Uint8Array): LeaseState {
+  const l = decode('Lease', data);
   return {
     renter: l.renter as PublicKey, host: l.host as PublicKey, leaseId: big(l.lease_id), rate: big(l.rate), deposit: big(l.deposit),
     start: big(l.start), maxEnd: big(l.max_end), provenUntil: big(l.proven_until), provenSecs: big(l.proven_secs),
@@ -49,7 +55,7 @@ export function readLease(chain: TestChain, address: PublicKey): LeaseState {
   };
 }
 
-export function readPool(chain: TestChain, address: PublicKey): PoolState {
-  const p = decode(chain, 'RewardPool', address);
+export function decodePool(data: Uint8Array): PoolState {
+  const p = decode('RewardPool', data);
   return { totalFunded: big(p.total_funded), totalFees: big(p.total_fees), totalClaimed: big(p.total_claimed), bump: p.bump as number };
 }

@@ -20,7 +20,7 @@ const { AnchorProvider, BN, Program, Wallet } = anchor;
 export type DecloudProgram = AnchorProgram<Decloud>;
 export const SOL = BigInt(LAMPORTS_PER_SOL);
 export const PROGRAM_ID = new PublicKey('8zfMLQeWjnFyfqzLuGkdQopCVoZdmsyfGL2ama1PiDGt');
-const PROGRAM_SO = fileURLToPath(new URL('../../deploy/decloud.so', import.meta.url));
+export const PROGRAM_SO = fileURLToPath(new URL('../../deploy/decloud.so', import.meta.url));
 const IDL_JSON = fileURLToPath(new URL('../../idl/decloud.json', import.meta.url));
 /** The committed IDL (the contract), typed by the SDK's generated copy of it. */
 export const IDL = JSON.parse(readFileSync(IDL_JSON, 'utf8')) as Decloud;
@@ -71,6 +71,8 @@ export class TestChain {
   readonly authority = Keypair.generate();
   readonly witnesses = [Keypair.generate(), Keypair.generate()];
   readonly program: DecloudProgram;
+  /** The outcome of `initialize` (for compute unit figures). */
+  initialized: Outcome | undefined;
 
   private constructor(readonly params: ConfigParams) {
     this.svm.addProgram(PROGRAM_ID, readFileSync(PROGRAM_SO));
@@ -90,7 +92,7 @@ export class TestChain {
       .initialize(p.feeBps, bn(p.minHostStake), bn(p.proofEpochSecs), p.graceEpochs, p.slashBps, p.rewardBps, chain.witnesses.map((w) => w.publicKey))
       .accountsPartial({ authority: chain.authority.publicKey, config: CONFIG, rewardPool: REWARD_POOL, systemProgram: SystemProgram.programId })
       .instruction();
-    expectOk(chain.send([ix], [chain.authority]));
+    chain.initialized = expectOk(chain.send([ix], [chain.authority]));
     return chain;
   }
 

@@ -1,0 +1,40 @@
+/** What the main thread asks of the litesvm worker (svm-thread.ts), as plain data: bigints and byte arrays pass as they are. */
+export interface WireAccount {
+  lamports: bigint;
+  owner: Uint8Array;
+  data: Uint8Array;
+}
+
+export interface WireOutcome {
+  ok: boolean;
+  logs: string[];
+  /** the transaction error as text, when it failed */
+  err?: string;
+  /** the custom error number, when an instruction failed with one */
+  code?: number;
+  /** true when an instruction failed (the transaction was executed and charged its fee) */
+  instructionError?: boolean;
+}
+
+export interface SvmThreadOperations {
+  /** a fresh litesvm with the program loaded and the clock at `unixTimestamp` */
+  reset: { input: { unixTimestamp: bigint }; output: null };
+  airdrop: { input: { address: Uint8Array; lamports: bigint }; output: null };
+  setTime: { input: { unixTimestamp: bigint }; output: null };
+  /** a signed legacy transaction, serialized */
+  send: { input: { wire: Uint8Array }; output: WireOutcome };
+  /** null for accounts that do not exist (never created, or closed to zero lamports) */
+  accounts: { input: { addresses: Uint8Array[] }; output: Array<WireAccount | null> };
+  rent: { input: { dataLength: bigint }; output: bigint };
+}
+
+export type SvmThreadOperation = keyof SvmThreadOperations;
+
+export interface SvmThreadRequest<K extends SvmThreadOperation = SvmThreadOperation> {
+  /** echoed in the reply, so an answer can never be taken for another call's */
+  id: number;
+  op: K;
+  input: SvmThreadOperations[K]['input'];
+}
+
+export type SvmThreadReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; error: string });
