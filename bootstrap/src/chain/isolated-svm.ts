@@ -55,8 +55,13 @@ export class IsolatedSvm {
     Atomics.store(this.signal, 0, 0);
     const request: SvmRequest<K> = { op, input };
     this.port.postMessage(request);
-    if (Atomics.wait(this.signal, 0, 0, CALL_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`the litesvm worker did not answer "${op}" within ${CALL_TIMEOUT_MS / 1000} s (it may have crashed: see stderr)`);
+    // Wait for the value, not for a wake-up: the worker's notify of the previous answer can
+    // land after that answer was read and wake this wait before the new answer exists.
+    const deadline = Date.now() + CALL_TIMEOUT_MS;
+    while (Atomics.load(this.signal, 0) === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the litesvm worker did not answer "${op}" within ${CALL_TIMEOUT_MS / 1000} s (it may have crashed: see stderr)`);
+      Atomics.wait(this.signal, 0, 0, left);
     }
     const reply = receiveMessageOnPort(this.port)?.message as SvmReply | undefined;
     if (!reply) throw new Error(`the litesvm worker signalled an answer to "${op}" but sent none`);
