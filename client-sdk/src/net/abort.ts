@@ -1,0 +1,33 @@
+/**
+ * Signal helpers: every network call is bounded by the caller's signal, the service's
+ * lifetime and often its own timeout. libp2p adds one abort listener per stream or DHT
+ * request to the signal it is given, so these signals allow any number of listeners
+ * (Node warns of a leak past 10 otherwise).
+ */
+import { setMaxListeners } from 'main-event';
+
+/** A new signal that aborts when any of `signals` does or after `timeoutMs`. */
+export function derivedSignal(timeoutMs: number | undefined, ...signals: Array<AbortSignal | undefined>): AbortSignal {
+  const sources = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (timeoutMs !== undefined) sources.push(AbortSignal.timeout(timeoutMs));
+  const signal = AbortSignal.any(sources);
+  setMaxListeners(Infinity, signal);
+  return signal;
+}
+
+/** The controller of a service's lifetime: every call it makes derives from it. */
+export function lifetimeController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(Infinity, controller.signal);
+  return controller;
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+export function raceSignal<T>(promise: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(promise).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
