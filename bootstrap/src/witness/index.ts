@@ -1,0 +1,13 @@
+export { challengeHost } from './challenge-host.js';
+export type { ChallengeOptions } from './challenge-host.js';
+export { epochAt, epochStartMs } from './proof-epochs.js';
+export { answerSigningBody, signAnswer, verifyAnswer } from '@decloud/sdk/witness/witness-answer';
+export * from '@decloud/sdk/witness/witness-codec';
+export { WitnessError, WitnessRefusedError } from '@decloud/sdk/witness/witness-error';
+export type { WitnessErrorCode } from '@decloud/sdk/witness/witness-error';
+export { readKeypairFile } from './witness-key-file.js';
+export * from '@decloud/sdk/witness/witness-messages';
+export { createWitnessMetrics } from './witness-metrics.js';
+export type { WitnessMetrics } from './witness-metrics.js';
+export { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CHAIN_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT_CHALLENGES, startWitnessService } from './witness-service.js';
+export type { ChallengeEvent, ChallengeVerdict, WitnessEvents, WitnessService, WitnessServiceInit, WitnessStatus } from './witness-service.js';
