@@ -10,14 +10,14 @@ import { spawn } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usePrivateDockerEngine } from './local-network/docker-host.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoots = ['scripts/sbf', 'program/test', 'client-sdk', 'node', 'bootstrap', 'web'];
 const filters = process.argv.slice(2);
 
 // Tests find the project's private Docker engine (scripts/docker-engine.sh) without being told.
-const privateDocker = join(root, '.state/docker/docker.sock');
-if (!process.env.DOCKER_HOST && existsSync(privateDocker)) process.env.DOCKER_HOST = `unix://${privateDocker}`;
+usePrivateDockerEngine(root);
 
 interface Outcome { passed: number; failed: number; skipped: number }
 
