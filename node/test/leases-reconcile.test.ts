@@ -73,10 +73,14 @@ test('after a restart: running leases continue, vanished containers come back, c
   await docker.getImage(VANISHING_IMAGE).remove();
   await renterChain.closeLease(closedMeanwhile);
   const orphanLease = Keypair.generate().publicKey.toBase58();
-  const orphan = await runtime.create({
-    leaseId: orphanLease, renter: renter.publicKey.toBase58(), image: IMAGE, cmd: ['sleep', 'infinity'], limits: { cpus: 0.1, memoryMiB: 16, pids: 16 },
+  const containerOf = (leaseId: string, host: string) => runtime.create({
+    leaseId, renter: renter.publicKey.toBase58(), host, image: IMAGE, cmd: ['sleep', 'infinity'], limits: { cpus: 0.1, memoryMiB: 16, pids: 16 },
   });
+  const orphan = await containerOf(orphanLease, node.operator.publicKey.toBase58());
   await runtime.start(orphan);
+  // Another node on the same engine: its container carries its own host label.
+  const foreignLease = Keypair.generate().publicKey.toBase58();
+  const foreign = await containerOf(foreignLease, Keypair.generate().publicKey.toBase58());
   const unknown = await openLeaseFor(renterChain, quoteFor(node.operator, renter.publicKey, { resources: SMALL }), node.operator.publicKey);
 
   await node.restart();
@@ -104,6 +108,9 @@ test('after a restart: running leases continue, vanished containers come back, c
   assert.match(failed?.reason ?? '', 'IMAGE_MISSING');
   assert.equal(await containersOf(runtime, imageGone), []);
   assert.equal(await containersOf(runtime, orphanLease), []);
+  assert.ok(!report.orphansRemoved.includes(foreignLease), 'another node\'s container is not this node\'s orphan');
+  assert.is((await containersOf(runtime, foreignLease))[0]?.handle.id, foreign.id);
+  await runtime.remove(foreign);
   assert.equal(await containersOf(runtime, unknown), [], 'an unknown lease gets no container');
 });
 

@@ -7,12 +7,13 @@ export interface ContainerSettings {
   pidsLimit: number;
 }
 
-/** The container a lease gets: the quoted image, the quoted resources as hard limits, labelled with lease and renter. */
+/** The container a lease gets: the quoted image, the quoted resources as hard limits, labelled with lease, renter and host. */
 export function containerSpecOf(lease: string, quote: Quote, settings: ContainerSettings): ContainerSpec {
   const { cpuCores, memoryMiB, diskGiB } = quote.resources;
   return {
     leaseId: lease,
     renter: quote.renter,
+    host: quote.host,
     image: quote.image,
     cmd: [...settings.command],
     limits: { cpus: cpuCores, memoryMiB, pids: settings.pidsLimit, ...(diskGiB > 0 ? { diskGiB } : {}) },

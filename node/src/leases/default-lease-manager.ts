@@ -39,6 +39,8 @@ export function createLeaseManager(components: LeaseManagerComponents, init: Lea
 class DefaultLeaseManager implements LeaseManager {
   readonly events = new TypedEvents<LeaseManagerEvents>();
   private readonly hostAddress: PublicKey;
+  /** The label filter of this node's containers (another node may share the engine). */
+  private readonly mine: Record<string, string>;
   private readonly locks = new KeyedLock();
   private readonly ticker: PeriodicTask;
   private readonly settings: ContainerSettings;
@@ -50,6 +52,7 @@ class DefaultLeaseManager implements LeaseManager {
       throw new LeaseError('BAD_CONFIG', `the chain client signs as ${c.chain.wallet.toBase58()}, not as the operator ${c.operator.publicKey.toBase58()}: build it with DecloudChain.fromKeypair(connection, operator)`);
     }
     this.hostAddress = c.chain.hostAddress(c.operator.publicKey);
+    this.mine = { [LABELS.host]: c.operator.publicKey.toBase58() };
     this.settings = { command: init.containerCommand ?? DEFAULTS.containerCommand, pidsLimit: init.pidsLimit ?? DEFAULTS.pidsLimit };
     this.stopGraceSeconds = init.stopGraceSeconds ?? DEFAULTS.stopGraceSeconds;
     this.quoteRetentionMs = init.quoteRetentionMs ?? DEFAULTS.quoteRetentionMs;
@@ -102,7 +105,7 @@ class DefaultLeaseManager implements LeaseManager {
       throwIfAborted(signal);
       await this.locks.run(record.lease, () => this.reconcileLease(record.lease, open.get(record.lease), report, signal));
     }
-    await this.removeOrphans(open, report, signal);
+    await this.removeOrphans(report, signal);
     const known = new Set(records.map((r) => r.lease));
     for (const [lease, account] of open) {
       if (known.has(lease)) continue;
@@ -181,7 +184,7 @@ class DefaultLeaseManager implements LeaseManager {
 
   /** The lease's container, running: reused when it exists (a crash mid-way), created otherwise. */
   private async ensureContainer(record: LeaseRecord, signal: AbortSignal | undefined): Promise<ContainerHandle> {
-    const [found] = await this.c.runtime.listByLabel({ [LABELS.lease]: record.lease }, { signal });
+    const [found] = await this.c.runtime.listByLabel({ ...this.mine, [LABELS.lease]: record.lease }, { signal });
     const handle = found?.handle ?? (await this.c.runtime.create(containerSpecOf(record.lease, record.quote, this.settings), { signal }));
     if (found?.status !== 'running') await this.c.runtime.start(handle, { signal });
     return handle;
@@ -279,7 +282,7 @@ class DefaultLeaseManager implements LeaseManager {
       report.ended.push(lease);
       return;
     }
-    const [found] = await this.c.runtime.listByLabel({ [LABELS.lease]: lease }, { signal });
+    const [found] = await this.c.runtime.listByLabel({ ...this.mine, [LABELS.lease]: lease }, { signal });
     if (record.state === 'running' && found?.status === 'running' && found.handle.id === record.container?.id) {
       report.continued.push(lease);
       return;
@@ -294,19 +297,15 @@ class DefaultLeaseManager implements LeaseManager {
   }
 
   /**
-   * Removes managed containers no live lease of this host accounts for. A container whose
-   * lease is open for another host on the same engine is left alone; one whose label is not
-   * a lease address was not made by a lease manager.
+   * Removes this node's containers no live lease accounts for. Containers of other nodes on
+   * the same engine carry another host label and are never listed; one whose label is not a
+   * lease address was not made by a lease manager.
    */
-  private async removeOrphans(open: Map<string, LeaseAccount>, report: ReconcileReport, signal: AbortSignal | undefined): Promise<void> {
+  private async removeOrphans(report: ReconcileReport, signal: AbortSignal | undefined): Promise<void> {
     const serving = (r: LeaseRecord) => isLive(r.state) && r.state !== 'ending';
     const live = new Set((await this.c.store.listLeases()).filter(serving).map((r) => r.lease));
-    for (const { handle } of await this.c.runtime.listByLabel({}, { signal })) {
+    for (const { handle } of await this.c.runtime.listByLabel(this.mine, { signal })) {
       if (live.has(handle.leaseId) || !isAddress(handle.leaseId)) continue;
-      if (!open.has(handle.leaseId)) {
-        const account = await bounded(this.c.chain.fetchLease(new PublicKey(handle.leaseId)), signal);
-        if (account && !account.host.equals(this.hostAddress)) continue;
-      }
       await this.stopAndRemove(handle, signal);
       this.c.log.info({ lease: handle.leaseId, container: handle.name }, 'orphan container removed: no live lease of this host');
       this.events.emit('container:orphan-removed', { lease: handle.leaseId, container: handle.name });
@@ -314,10 +313,11 @@ class DefaultLeaseManager implements LeaseManager {
     }
   }
 
+
   // ── helpers ──────────────────────────────────────────────────────────────
 
   private async removeContainers(lease: string, signal: AbortSignal | undefined): Promise<void> {
-    for (const { handle } of await this.c.runtime.listByLabel({ [LABELS.lease]: lease }, { signal })) await this.stopAndRemove(handle, signal);
+    for (const { handle } of await this.c.runtime.listByLabel({ ...this.mine, [LABELS.lease]: lease }, { signal })) await this.stopAndRemove(handle, signal);
   }
 
   private async stopAndRemove(handle: ContainerHandle, signal: AbortSignal | undefined): Promise<void> {

@@ -5,14 +5,18 @@ export const LABELS = {
   managed: 'decloud.managed',
   lease: 'decloud.lease',
   renter: 'decloud.renter',
+  /** The operator public key of the node that made the container: nodes sharing an engine leave each other's alone. */
+  host: 'decloud.host',
 } as const;
 
 export function containerName(leaseId: string): string {
   return `decloud-${leaseId}`;
 }
 
-export function leaseLabels(spec: Pick<ContainerSpec, 'leaseId' | 'renter'>): Record<string, string> {
-  return { [LABELS.managed]: '1', [LABELS.lease]: spec.leaseId, [LABELS.renter]: spec.renter };
+export function leaseLabels(spec: Pick<ContainerSpec, 'leaseId' | 'renter' | 'host'>): Record<string, string> {
+  return {
+    [LABELS.managed]: '1', [LABELS.lease]: spec.leaseId, [LABELS.renter]: spec.renter, ...(spec.host === undefined ? {} : { [LABELS.host]: spec.host }),
+  };
 }
 
 /** Docker's `label` filter for managed containers that carry every given label. */

@@ -20,6 +20,8 @@ export interface ContainerSpec {
   leaseId: string;
   /** The renter's public key (base58). */
   renter: string;
+  /** The operator public key (base58) of the node serving the lease; labels the container so each node lists only its own. */
+  host?: string;
   image: string;
   /** Command to run; the image's default when left out. */
   cmd?: string[];

@@ -20,6 +20,7 @@ export function checkSpec(spec: ContainerSpec): void {
   if (typeof spec !== 'object' || spec === null) throw bad('the container spec must be an object');
   checkId('leaseId', spec.leaseId);
   checkId('renter', spec.renter);
+  if (spec.host !== undefined) checkId('host', spec.host);
   if (typeof spec.image !== 'string' || !IMAGE_PATTERN.test(spec.image) || spec.image.split(/[/:]/).includes('..')) {
     throw bad(`spec.image must be an image reference like "decloud/busybox:local", got ${JSON.stringify(spec.image)}`);
   }

@@ -1,0 +1,20 @@
+/**
+ * Errors of the node's configuration. `code` is stable for callers to branch on; the
+ * message names the file or variable, the bad field and the fix.
+ */
+export type ConfigErrorCode =
+  | 'CONFIG_MISSING'
+  | 'CONFIG_UNREADABLE'
+  | 'CONFIG_EXISTS'
+  | 'BAD_JSON'
+  | 'BAD_CONFIG'
+  | 'KEY_MISSING'
+  | 'BAD_KEY';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly code: ConfigErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+  }
+}

@@ -1,0 +1,15 @@
+export { startHostNode } from './host-node.js';
+export type { HostNode, HostNodeStatus, StartHostNodeOptions } from './host-node.js';
+export { START_STEPS } from './host-node-events.js';
+export type { HostNodeEvent, HostNodeEventSink, StartStep } from './host-node-events.js';
+export { DaemonError } from './daemon-error.js';
+export type { DaemonErrorCode } from './daemon-error.js';
+export { daemonStateFile, runningDaemon } from './daemon-state.js';
+export type { DaemonState } from './daemon-state.js';
+export { leaseView } from './lease-view.js';
+export type { LeaseView } from './lease-view.js';
+export { checkRpc } from './rpc-check.js';
+export { buildOffer, offerAddrs, clipUtf8, MAX_OFFER_ADDRS } from './offer-builder.js';
+export type { OfferInputs } from './offer-builder.js';
+export { freeCapacity } from './free-capacity.js';
+export { OfferSeq } from './offer-seq.js';

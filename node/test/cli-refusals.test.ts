@@ -1,0 +1,87 @@
+/**
+ * `decloud-node start` refuses to run without what it needs, says what to fix, exits
+ * non-zero and changes nothing: no RPC endpoint, no Docker engine, a bad config value, no
+ * config at all. Real child processes against the real local chain.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readOperatorKey } from '../src/config/index.js';
+import { SOL, clientOf, startWorld, tempDir } from './support/chain-world.js';
+import type { World } from './support/chain-world.js';
+import { runCli, startDaemon } from './support/cli-process.js';
+
+let world: World;
+let data: Awaited<ReturnType<typeof tempDir>>;
+let empty: Awaited<ReturnType<typeof tempDir>>;
+
+test.before(async () => {
+  world = await startWorld();
+  data = await tempDir('cli-refusals');
+  empty = await tempDir('cli-empty');
+  const init = await runCli(['--data', data.path, 'init', '--country', 'NL', '--rpc-url', world.chain.rpcUrl, '--listen', '/ip4/127.0.0.1/tcp/0', '--metrics-port', '0', '--airdrop', '2']);
+  assert.is(init.code, 0, init.stderr);
+});
+
+test.after(async () => {
+  await world?.close();
+  await data?.remove();
+  await empty?.remove();
+});
+
+/** Nothing on-chain, nothing on disk: no host account, the airdropped balance untouched, no store, no daemon.json. */
+async function assertNothingChanged(): Promise<void> {
+  const operator = await readOperatorKey(join(data.path, 'operator-key.json'));
+  assert.is(await clientOf(world.connection, operator).fetchHost(operator.publicKey), null, 'no host account');
+  assert.is(BigInt(await world.connection.getBalance(operator.publicKey, 'confirmed')), 2n * SOL, 'no fee was paid');
+  assert.not.ok(existsSync(join(data.path, 'leases')), 'no lease store');
+  assert.not.ok(existsSync(join(data.path, 'daemon.json')), 'no daemon.json');
+}
+
+test('an unreachable RPC endpoint: exit 1, the URL and the fix named, nothing changed', async () => {
+  const node = startDaemon(['--data', data.path], { DECLOUD_RPC_URL: 'http://127.0.0.1:9' });
+  assert.is(await node.exited(), 1);
+  assert.match(node.stderr(), /RPC_UNREACHABLE: no Solana RPC answers at http:\/\/127\.0\.0\.1:9 \(.+\): start the local chain .* or set rpcUrl in .*config\.json \(or DECLOUD_RPC_URL\)/);
+  assert.ok(node.events.some((e) => e.event === 'step' && e.step === 'rpc' && e.phase === 'failed'));
+  await assertNothingChanged();
+});
+
+test('no Docker engine: exit 1, the engine and the fix named, nothing changed', async () => {
+  const node = startDaemon(['--data', data.path], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+  assert.is(await node.exited(), 1);
+  assert.match(node.stderr(), /RUNTIME_UNAVAILABLE: no Docker engine answers at unix:\/\/\/nonexistent\.sock .*: start one with scripts\/docker-engine\.sh start or set DOCKER_HOST/);
+  assert.ok(node.events.some((e) => e.event === 'step' && e.step === 'docker' && e.phase === 'failed'));
+  await assertNothingChanged();
+});
+
+test('a bad value from the environment: exit 1, the field and the variable named, nothing changed', async () => {
+  const node = startDaemon(['--data', data.path], { DECLOUD_METRICS_PORT: '70000', DECLOUD_COUNTRY: 'UK' });
+  assert.is(await node.exited(), 1);
+  assert.match(node.stderr(), /BAD_CONFIG: the node config is invalid:\n {2}- region\.country: must be an ISO 3166-1 alpha-2 country code .*; got "UK" \(set by DECLOUD_COUNTRY\)\n {2}- metrics\.port: .*got 70000 \(set by DECLOUD_METRICS_PORT\)/);
+  await assertNothingChanged();
+});
+
+test('no config: exit 1 with the command that makes one', async () => {
+  for (const command of [['start'], ['status'], ['leases']]) {
+    const result = await runCli(['--data', empty.path, ...command]);
+    assert.is(result.code, 1, command.join(' '));
+    assert.match(result.stderr, `CONFIG_MISSING: no node config at ${join(empty.path, 'config.json')}: run decloud-node init`);
+  }
+  const missingCountry = await runCli(['--data', empty.path, 'init']);
+  assert.is(missingCountry.code, 1);
+  assert.match(missingCountry.stderr, /required option '--country <code>' not specified/);
+  const badStake = await runCli(['--data', empty.path, 'init', '--country', 'DE', '--stake', 'lots']);
+  assert.is(badStake.code, 1);
+  assert.match(badStake.stderr, /--stake must be an amount of SOL such as 2 or 0\.5, got "lots"/);
+  assert.not.ok(existsSync(join(empty.path, 'config.json')), 'a refused init writes nothing');
+  assert.not.ok(existsSync(join(empty.path, 'operator-key.json')));
+});
+
+test('status with the chain down names the URL and the fix', async () => {
+  const status = await runCli(['--data', data.path, 'status'], { DECLOUD_RPC_URL: 'http://127.0.0.1:9' });
+  assert.is(status.code, 1);
+  assert.match(status.stderr, /RPC_UNREACHABLE: no Solana RPC answers at http:\/\/127\.0\.0\.1:9/);
+});
+
+test.run();
