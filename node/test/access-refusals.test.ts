@@ -76,7 +76,7 @@ function lastRefusal(protocol: AccessProtocol): RefusalReason | undefined {
 }
 
 test.before(async () => {
-  w = await startAccessWorld({ access: { leaseCacheMs: 500 } });
+  w = await startAccessWorld({ access: { leaseCacheMs: 500, execTimeoutMs: 1_500 } });
   lease = await w.rentLease();
   await openLeaseAccess(w.renterNode, w.hostNode.peerId, lease, w.renter);
   container = await containerIdOf(w.runtime, lease);
@@ -189,6 +189,22 @@ test('unknown leases, another host\'s lease and a lease not activated here are r
   assert.match(notActive.detail, 'activate it first');
   assert.is((await refusal(leaseStats(w.renterNode, w.hostNode.peerId, waiting, w.renter))).reason, 'NOT_ACTIVE');
   assert.equal(await containersOf(w.runtime, waiting), []);
+});
+
+test('a lease that does not match the host\'s quote is refused REJECTED on activation; nothing starts', async () => {
+  const quote = quoteFor(w.host.operator, w.renter.publicKey, { lamportsPerSecond: 1_000n });
+  await w.host.manager.recordQuote(quote, w.renter.publicKey);
+  const cheap = await openLeaseFor(w.renterChain, quote, w.host.operator.publicKey, { rate: 999n });
+  const err = await refusal(openLeaseAccess(w.renterNode, w.hostNode.peerId, cheap, w.renter));
+  assert.is(err.reason, 'REJECTED');
+  assert.match(err.detail, 'WRONG_RATE');
+  assert.equal(await containersOf(w.runtime, cheap), []);
+});
+
+test('a command past the host\'s time limit is answered TIMEOUT', async () => {
+  const err = await refusal(execInLease(w.renterNode, w.hostNode.peerId, lease, w.renter, ['sleep', '4']));
+  assert.is(err.reason, 'TIMEOUT');
+  assert.match(err.detail, 'in the background');
 });
 
 test('a lease past its max end is refused LEASE_CLOSED', async () => {

@@ -5,7 +5,7 @@
  * clear refusal and nothing of the host's internals beyond the error's own message.
  */
 import { AccessError, refusalText } from '@decloud/sdk/access/index';
-import type { Refusal, RefusalReason } from '@decloud/sdk/access/index';
+import type { AccessErrorCode, Refusal, RefusalReason } from '@decloud/sdk/access/index';
 import { LeaseError, LeaseRejectedError } from '../leases/index.js';
 import type { LeaseErrorCode } from '../leases/index.js';
 import { ProverError } from '../prover/index.js';
@@ -21,6 +21,13 @@ export class AccessRefusal extends Error {
   }
 }
 
+/** A renter's bytes the codec refused; any other AccessError here is the host's own fault. */
+const ACCESS_REASONS: Partial<Record<AccessErrorCode, RefusalReason>> = {
+  MALFORMED: 'MALFORMED',
+  BAD_VERSION: 'MALFORMED',
+  TOO_LARGE: 'TOO_LARGE',
+};
+
 const LEASE_REASONS: Partial<Record<LeaseErrorCode, RefusalReason>> = {
   LEASE_NOT_FOUND: 'UNKNOWN_LEASE',
   LEASE_ENDED: 'LEASE_CLOSED',
@@ -30,6 +37,7 @@ const LEASE_REASONS: Partial<Record<LeaseErrorCode, RefusalReason>> = {
 
 const RUNTIME_REASONS: Partial<Record<RuntimeErrorCode, RefusalReason>> = {
   BAD_SPEC: 'MALFORMED',
+  ABORTED: 'TIMEOUT',
   CONTAINER_NOT_FOUND: 'NOT_ACTIVE',
   CONTAINER_NOT_RUNNING: 'NOT_ACTIVE',
 };
@@ -48,7 +56,7 @@ const OVERSIZED_FRAME = new Set(['InvalidDataLengthError', 'InvalidDataLengthLen
 export function refusalOf(err: unknown): Refusal {
   const refusal = (reason: RefusalReason, message: string): Refusal => ({ reason, message: refusalText(message) });
   if (err instanceof AccessRefusal) return refusal(err.reason, err.message);
-  if (err instanceof AccessError) return refusal(err.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'MALFORMED', err.message);
+  if (err instanceof AccessError) return refusal(ACCESS_REASONS[err.code] ?? 'INTERNAL', err.message);
   if (err instanceof LeaseRejectedError) return refusal('REJECTED', err.message);
   if (err instanceof LeaseError) return refusal(LEASE_REASONS[err.code] ?? 'INTERNAL', err.message);
   if (err instanceof RuntimeError) return refusal(RUNTIME_REASONS[err.code] ?? 'RUNTIME', err.message);
