@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { usePrivateDockerEngine } from './local-network/docker-host.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const testRoots = ['scripts/sbf', 'program/test', 'client-sdk', 'node', 'bootstrap', 'web'];
+const testRoots = ['scripts/sbf', 'scripts/test', 'program/test', 'client-sdk', 'node', 'bootstrap', 'web'];
 const filters = process.argv.slice(2);
 
 // Tests find the project's private Docker engine (scripts/docker-engine.sh) without being told.

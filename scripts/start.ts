@@ -2,7 +2,15 @@
  * `npm start`: the whole DeCloud network on this machine, offline: a local chain with the
  * program, a bootstrap peer (relay, offer index, uptime witness) and one host node selling
  * Docker containers, with all state under .state/local. Ctrl-C stops everything; a second
- * `npm start` resumes where the first left off.
+ * `npm start` resumes where the first left off. If the host node dies, the chain and the
+ * bootstrap peer keep running, so renters can still end their leases and be refunded.
+ *
+ * Environment:
+ *   DECLOUD_LOCAL_STATE   state folder (default .state/local)
+ *   DECLOUD_EPOCH_SECS    proof epoch length in seconds (default 30)
+ *   DECLOUD_GRACE_EPOCHS  epochs a lease's proofs may lag before its host can be penalized (default 3)
+ * The last two are written into the program's config when the chain starts on fresh state;
+ * a resumed chain keeps the values it was created with.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +30,17 @@ const bin = (pkg: string, name: string) => join(root, pkg, 'bin', `${name}.js`);
 const step = (text: string) => process.stdout.write(`\x1b[1m==>\x1b[0m ${text}\n`);
 const children: Child[] = [];
 
+/** A whole number of at least 1 from the environment, or the default. */
+function wholeEnv(name: string, fallback: number): number {
+  const text = process.env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${name}=${JSON.stringify(text)} is not a whole number of at least 1: unset it or give e.g. ${name}=${fallback}`);
+  return Number(text);
+}
+
 async function main(): Promise<void> {
+  const epochSecs = wholeEnv('DECLOUD_EPOCH_SECS', 30);
+  const graceEpochs = wholeEnv('DECLOUD_GRACE_EPOCHS', 3);
   if (!existsSync(join(root, 'program/deploy/decloud.so'))) {
     step('building the on-chain program');
     if (spawnSync('npm', ['run', 'build:program'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('npm run build:program failed');
@@ -42,7 +60,8 @@ async function main(): Promise<void> {
 
   step('starting the local chain');
   const chain = startChild('chain', process.execPath, [bin('bootstrap', 'decloud-chain'),
-    '--state', join(state, 'chain'), '--port', '8899', '--witness', witness.publicKey.toBase58(), '--epoch-secs', '30']);
+    '--state', join(state, 'chain'), '--port', '8899', '--witness', witness.publicKey.toBase58(),
+    '--epoch-secs', String(epochSecs), '--grace-epochs', String(graceEpochs)]);
   children.push(chain);
   await chain.waitForLine((l) => l.includes('decloud-chain is running'), 60_000);
   const connection = new Connection(rpcUrl, 'confirmed');
@@ -89,7 +108,13 @@ In another terminal, rent a container as a renter:
 Host side: npx decloud-node --data ${hostData} status | leases | earnings
 Ctrl-C stops everything; npm start again resumes.
 `);
-  const died = await Promise.race(children.map((c) => c.exited.then((code) => ({ c, code }))));
+  void host.exited.then((code) => {
+    if (stopping) return;
+    process.stderr.write(`\nthe host node stopped unexpectedly (exit ${code}):\n${host.tail()}\n` +
+      'The chain and the bootstrap peer keep running, so leases can still be ended; Ctrl-C and npm start again to bring the host back.\n');
+  });
+  const network = [chain, bootstrap];
+  const died = await Promise.race(network.map((c) => c.exited.then((code) => ({ c, code }))));
   throw new Error(`${died.c.name} stopped unexpectedly (exit ${died.code}):\n${died.c.tail()}`);
 }
 
@@ -106,6 +131,8 @@ async function stopAll(code: number): Promise<never> {
 process.on('SIGINT', () => { process.stdout.write('\nstopping…\n'); void stopAll(0); });
 process.on('SIGTERM', () => void stopAll(0));
 main().catch((err: Error) => {
+  // Ctrl-C reaches the children too: one exiting while we stop them is no failure.
+  if (stopping) return;
   process.stderr.write(`\nnpm start failed: ${err.message}\n`);
   void stopAll(1);
 });
