@@ -127,7 +127,7 @@ test('start registers and activates the host and publishes an offer that reaches
   assert.is(ready.peerId, peerIdFromSolanaPublicKey(operator.publicKey.toBytes()).toString(), 'the peer id is the operator key');
   assert.equal(ready.registration, { registered: true, activated: true });
   const steps = daemon.events.filter((e) => e.event === 'step' && e.phase === 'done').map((e) => e.step);
-  assert.equal(steps, ['capacity', 'rpc', 'docker', 'registration', 'leases', 'network', 'access', 'quotes', 'prover', 'offer', 'metrics']);
+  assert.equal(steps, ['capacity', 'rpc', 'docker', 'registration', 'leases', 'network', 'access', 'witness', 'quotes', 'prover', 'offer', 'metrics']);
 
   const host = await hostAccount();
   assert.is(hostStatusOf(host.status), 'active');

@@ -2,7 +2,7 @@
 import type { QuoteRefusalReason } from '@decloud/sdk/quotes/types';
 import type { LeaseState } from '../leases/index.js';
 
-export const START_STEPS = ['capacity', 'rpc', 'docker', 'registration', 'leases', 'network', 'access', 'quotes', 'prover', 'offer', 'metrics'] as const;
+export const START_STEPS = ['capacity', 'rpc', 'docker', 'registration', 'leases', 'network', 'access', 'witness', 'quotes', 'prover', 'offer', 'metrics'] as const;
 export type StartStep = (typeof START_STEPS)[number];
 
 export type HostNodeEvent =

@@ -24,7 +24,8 @@ import { createLeaseManager, LEASE_STATES, LevelLeaseStore } from '../leases/ind
 import type { LeaseState } from '../leases/index.js';
 import { bounded } from '../leases/signal.js';
 import { createNodeMetrics, startMetricsServer } from '../metrics/index.js';
-import { HostRegistration, ReceiptCollector, RewardClaimer, Settler } from '../prover/index.js';
+import { HostRegistration, ReceiptCollector, RewardClaimer, Settler, postAttestations } from '../prover/index.js';
+import { registerWitnessResponder } from '../witness/index.js';
 import { DockerRuntime, LABELS } from '../runtime/index.js';
 import { DaemonError } from './daemon-error.js';
 import { removeDaemonState, requireNoDaemon, writeDaemonState } from './daemon-state.js';
@@ -174,6 +175,19 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
       const access = await registerAccessHandlers({ libp2p: node.libp2p, chain, leases: manager, runtime, receipts: collector, operator, clock, log });
       teardown.add('stopping the access handlers', () => access.stop());
     }, () => 'lease access protocols registered');
+
+    await runStep(emit, 'witness', 'answering uptime witness challenges', async () => {
+      let posting: Promise<unknown> = Promise.resolve();
+      const responder = await registerWitnessResponder({
+        libp2p: node.libp2p, operator, chain,
+        leases: async () => (await manager.list()).filter((r) => r.state === 'running' || r.state === 'starting')
+          .map((r) => ({ lease: new PublicKey(r.lease), containerRunning: r.state === 'running', provenUntil: 0n })),
+        onAttestation: (attestation) => {
+          posting = posting.then(() => postAttestations(components, [attestation])).catch((err: Error) => log.warn({ err: err.message }, 'posting an attestation failed'));
+        },
+      });
+      teardown.add('no longer answering witnesses', () => responder.stop());
+    }, () => 'answering /decloud/witness/1.0.0');
 
     const offers = new OfferHistory();
     await runStep(emit, 'quotes', 'answering quote requests', () => node.quotes.handleQuotes(hostQuoteDecider({ offers, sellable, manager, operator, metrics, clock })),
