@@ -15,27 +15,13 @@ import {
   atOneMoment, bpsOf, feesPaidBy, lamportsOfSolText, proofsIn, settlementsIn, signaturesOf, transactionsOf,
 } from './support/ledger-audit.js';
 import { chainClient, cleanUpNetwork, docker, hostContainers, hostOperator, hostPeerId, keypairFile, waitFor } from './support/network-state.js';
+import { testSession } from './support/test-session.js';
 
 const EPOCH_SECS = 4;
 const state = mkdtempSync(join(tmpdir(), 'decloud-npm-start-'));
 const home = join(state, 'renter-home');
 const runs: NpmStart[] = [];
-const timings: Array<[string, number]> = [];
-
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await run();
-  } finally {
-    timings.push([what, Date.now() - started]);
-  }
-}
-
-/** Later steps need the network the first one started: without it they fail with this, not with a cascade of odd errors. */
-let networkUp = false;
-function requireNetwork(): void {
-  assert.ok(networkUp, 'npm start did not bring the network up (see the first failure)');
-}
+const { timed, markNetworkUp, requireNetwork, timingsText } = testSession();
 
 interface Moment { renter: bigint; owner: bigint; host: HostAccount; pool: RewardPoolAccount; renterSigs: Set<string>; ownerSigs: Set<string> }
 
@@ -90,7 +76,7 @@ test('npm start brings up the chain, the bootstrap peer with its witness and a h
   assert.is(hostStatusOf(host.status), 'active');
   owner = host.owner;
   assert.ok(BigInt(await chain.connection.getBalance(renter)) >= 1_000_000_000n, 'the demo renter wallet is funded');
-  networkUp = true;
+  markNetworkUp();
 });
 
 test('decloud hosts, rent, exec and end: the whole rental through the CLI', async () => {
@@ -207,7 +193,7 @@ test('a second npm start resumes the same network', async () => {
 
 test.after(async () => {
   await cleanUpNetwork(runs, state);
-  process.stdout.write(`  timings: ${timings.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+  process.stdout.write(`  timings: ${timingsText()}\n`);
 });
 
 test.run();

@@ -16,6 +16,7 @@ import { decloudOk, field, interruptProblems, NpmStart, processesOf, alive, type
 import { assertPortsFree, busyPorts } from './support/npm-start-ports.js';
 import { atOneMoment, balanceChange, bpsOf, proofsIn, settlementsIn, transactionsOf } from './support/ledger-audit.js';
 import { chainClient, cleanUpNetwork, hostContainers, hostOperator, waitFor } from './support/network-state.js';
+import { testSession } from './support/test-session.js';
 import { failedTotal, witnessCounters } from './support/witness-counters.js';
 
 const EPOCH_SECS = 4;
@@ -23,22 +24,7 @@ const GRACE_EPOCHS = 4;
 const state = mkdtempSync(join(tmpdir(), 'decloud-witness-net-'));
 const home = join(state, 'renter-home');
 const runs: NpmStart[] = [];
-const timings: Array<[string, number]> = [];
-
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await run();
-  } finally {
-    timings.push([what, Date.now() - started]);
-  }
-}
-
-/** Later steps need the network the first one started: without it they fail with this, not with a cascade of odd errors. */
-let networkUp = false;
-function requireNetwork(): void {
-  assert.ok(networkUp, 'npm start did not bring the network up (see the first failure)');
-}
+const { timed, markNetworkUp, requireNetwork, timingsText } = testSession();
 
 const nowSecs = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
@@ -67,7 +53,7 @@ test('npm start with short proof epochs; the renter rents through the CLI, then 
   const rent = await timed('decloud rent', () => decloudOk(['rent', '1', '--image', 'decloud/busybox:local', '--hours', '1'], env, home));
   lease = new PublicKey(field(rent.stdout, 'lease'));
   assert.ok(await chain.fetchLease(lease), 'the lease is open on-chain');
-  networkUp = true;
+  markNetworkUp();
 });
 
 test('the witness alone proves the lease, and the owner is paid when the host settles', async () => {
@@ -197,7 +183,7 @@ test('Ctrl-C stops the rest cleanly', async () => {
 test.after(async () => {
   const orphans = await hostContainers(operator?.toBase58() ?? '-').catch(() => []);
   await cleanUpNetwork(runs, state);
-  process.stdout.write(`  removed ${orphans.length} container(s) the killed host left; timings: ${timings.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+  process.stdout.write(`  removed ${orphans.length} container(s) the killed host left; timings: ${timingsText()}\n`);
 });
 
 test.run();
