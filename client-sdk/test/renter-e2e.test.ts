@@ -46,6 +46,15 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 const text = (chunks: Uint8Array[]): string => Buffer.concat(chunks).toString();
 
+/** A stuck host (say, its Docker engine restarted under it) fails a test instead of hanging the file. */
+const BOUNDED = { timeoutMs: 60_000 };
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 test.before(async () => {
   world = await startWorld();
   renter = await funded(world.connection, 5);
@@ -135,8 +144,8 @@ test('rent: quote, fund, start, running, reported step by step; the escrow holds
 });
 
 test('exec: output, exit code and the lease\'s environment', async () => {
-  assert.equal(await lease.exec(['echo', 'ok']), { exitCode: 0, stdout: 'ok\n', stderr: '', truncated: false });
-  const failed = await lease.exec(['sh', '-c', 'echo "$GREETING $EXTRA"; echo oops >&2; exit 3'], { env: { EXTRA: 'there' } });
+  assert.equal(await lease.exec(['echo', 'ok'], BOUNDED), { exitCode: 0, stdout: 'ok\n', stderr: '', truncated: false });
+  const failed = await lease.exec(['sh', '-c', 'echo "$GREETING $EXTRA"; echo oops >&2; exit 3'], { ...BOUNDED, env: { EXTRA: 'there' } });
   assert.equal(failed, { exitCode: 3, stdout: 'hello there\n', stderr: 'oops\n', truncated: false });
 });
 
@@ -146,13 +155,13 @@ test('shell: an interactive terminal that resizes and reports its exit code', as
   shell.onData((chunk) => output.push(chunk));
   shell.resize(120, 40);
   shell.write('stty size; echo $((6 * 7)); exit 5\n');
-  assert.is(await shell.exited, 5);
+  assert.is(await within(shell.exited, BOUNDED.timeoutMs, 'the shell\'s exit code'), 5);
   assert.match(text(output), /40 120/);
   assert.match(text(output), /42/);
 });
 
 test('logs: what the container wrote, tailed and followed', async () => {
-  await lease.exec(['sh', '-c', 'echo first line > /proc/1/fd/1; echo second line > /proc/1/fd/1']);
+  await lease.exec(['sh', '-c', 'echo first line > /proc/1/fd/1; echo second line > /proc/1/fd/1'], BOUNDED);
   const tail: Uint8Array[] = [];
   for await (const chunk of lease.logs({ follow: false, tail: 1 })) tail.push(chunk);
   assert.is(text(tail), 'second line\n');
@@ -168,7 +177,7 @@ test('logs: what the container wrote, tailed and followed', async () => {
     }
   })();
   while (!stop.signal.aborted) {
-    await lease.exec(['sh', '-c', 'echo later line > /proc/1/fd/1']);
+    await lease.exec(['sh', '-c', 'echo later line > /proc/1/fd/1'], BOUNDED);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   await reading;
@@ -203,7 +212,7 @@ test('another key cannot exec, read logs, re-open or end the lease', async () =>
   const reopened = await rejection(strangerCloud.lease(lease.address));
   assert.is((reopened as RenterError).code, 'NOT_RENTER');
   // Straight to the host with the stranger's signature: the host refuses it.
-  const exec = await rejection(execInLease(strangerCloud.node, world.host.peerId, lease.address, stranger, ['echo', 'pwned']));
+  const exec = await rejection(execInLease(strangerCloud.node, world.host.peerId, lease.address, stranger, ['echo', 'pwned'], BOUNDED));
   assert.instance(exec, AccessRefusedError);
   assert.is((exec as AccessRefusedError).reason, 'UNAUTHORIZED');
   const logs = await rejection((async () => { for await (const chunk of followLogs(strangerCloud.node, world.host.peerId, lease.address, stranger, { follow: false })) void chunk; })());
@@ -218,7 +227,7 @@ test('a re-opened lease (another session of the same wallet) finds its host and 
   const again = await connect(renter);
   const handle = await again.lease(lease.address);
   assert.is(handle.hostPeerId, world.host.peerId);
-  assert.is((await handle.exec(['echo', 'again'])).stdout, 'again\n');
+  assert.is((await handle.exec(['echo', 'again'], BOUNDED)).stdout, 'again\n');
   await again.close();
 });
 
@@ -232,7 +241,7 @@ test('extend pays rate x the extra time into escrow and moves the end', async ()
   assert.is(after.deposit, before.deposit + report.amount);
   assert.is(after.maxEnd, before.maxEnd + 1800n);
   assert.is(report.maxEnd, after.maxEnd);
-  assert.is((await lease.exec(['echo', 'still here'])).exitCode, 0);
+  assert.is((await lease.exec(['echo', 'still here'], BOUNDED)).exitCode, 0);
   const bad = await rejection(lease.extend(-1));
   assert.is((bad as RenterError).code, 'BAD_OPTION');
   assert.is((await lease.info()).deposit, after.deposit, 'a refused extension pays nothing');
@@ -262,7 +271,7 @@ test('end pays the host rate x proven time and refunds the rest: the renter paid
   assert.equal(await decloud.leases(), []);
   const closed = await rejection(lease.end());
   assert.is((closed as RenterError).code, 'LEASE_NOT_FOUND');
-  const refused = await rejection(lease.exec(['echo', 'gone']));
+  const refused = await rejection(lease.exec(['echo', 'gone'], BOUNDED));
   assert.instance(refused, AccessRefusedError);
   assert.match((refused as AccessRefusedError).reason, /UNKNOWN_LEASE|LEASE_CLOSED|NOT_ACTIVE/);
 });
@@ -274,7 +283,7 @@ test('an early end refunds exactly the unproven time', async () => {
     receiptIntervalMs: false,
     onProgress: (p) => { if (p.step === 'funded') signatures.push(p.signature); },
   });
-  assert.is((await early.exec(['true'])).exitCode, 0);
+  assert.is((await early.exec(['true'], BOUNDED)).exitCode, 0);
   const sent = await early.sendReceipt();
   assert.is(sent.outcome, 'accepted');
   const proven = await eventually(() => early.info(), (i) => i.provenSecs > 0n, 'the one receipt proven');
