@@ -12,6 +12,7 @@ import type { DecloudNode, DecloudNodeOptions } from '@decloud/sdk/net/index';
 import { startLocalChain } from '../src/chain/index.js';
 import type { LocalChain } from '../src/chain/index.js';
 import { decloudProgram, defaultGenesis, initializeDecloud } from '../src/chain/decloud-genesis.js';
+import { fundedKeypair as funded } from '../src/chain/faucet.js';
 
 export const EPOCH_SECS = 2n;
 export const SOL = BigInt(LAMPORTS_PER_SOL);
@@ -49,12 +50,7 @@ export async function startWitnessWorld(): Promise<WitnessWorld> {
   };
 }
 
-export async function funded(connection: Connection, sol: number): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, Math.round(sol * LAMPORTS_PER_SOL));
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) }, 'confirmed');
-  return keypair;
-}
+export { funded };
 
 /** register_host (+ activate_host unless `activate` is false) signed by `operator`. */
 export async function registerHost(connection: Connection, operator: Keypair, activate = true): Promise<DecloudChain> {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 import type { PublicKey } from '@solana/web3.js';
+import { fundedKeypair as funded } from '@decloud/bootstrap/src/chain/faucet.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const IMAGE = 'decloud/busybox:local';
@@ -190,12 +191,7 @@ async function removeContainersOf(operator: string): Promise<void> {
   for (const info of left) await docker.getContainer(info.Id).remove({ force: true });
 }
 
-export async function funded(connection: Connection, sol: number): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, Math.round(sol * LAMPORTS_PER_SOL));
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) }, 'confirmed');
-  return keypair;
-}
+export { funded };
 
 export async function balanceOf(connection: Connection, key: PublicKey): Promise<bigint> {
   return BigInt(await connection.getBalance(key, 'confirmed'));

@@ -22,6 +22,7 @@ import type { Quote, QuoteTerms } from '@decloud/sdk/quotes/index';
 import type { ResourceRequest } from '@decloud/sdk/offers/types';
 import { DockerRuntime, LABELS } from '../../src/runtime/index.js';
 import type { Receipt } from '../../src/prover/index.js';
+import { fundedKeypair as funded } from '@decloud/bootstrap/src/chain/faucet.js';
 
 export const IMAGE = 'decloud/busybox:local';
 export const SOL = BigInt(LAMPORTS_PER_SOL);
@@ -57,12 +58,7 @@ export async function startWorld(overrides: Partial<DecloudGenesis> = {}): Promi
   };
 }
 
-export async function funded(connection: Connection, sol: number): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, Math.round(sol * LAMPORTS_PER_SOL));
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) }, 'confirmed');
-  return keypair;
-}
+export { funded };
 
 export const clientOf = (connection: Connection, keypair: Keypair): DecloudChain => DecloudChain.fromKeypair(connection, keypair);
 
