@@ -19,6 +19,7 @@ import { verifySolanaSignature } from '../src/identity/signatures.js';
 import { createDecloudNode } from '../src/net/create-node.js';
 import type { DecloudNode } from '../src/net/decloud-node.js';
 import { LOCAL_NODE, waitFor } from './net-fixtures.js';
+import { rejection } from './rejection.js';
 
 const renter = Keypair.generate();
 const lease = Keypair.generate().publicKey;
@@ -47,15 +48,6 @@ async function challengeAndVerify(lp: LengthPrefixedStream<Stream>, protocol: Au
   assert.ok(auth.lease.equals(lease));
   assert.ok(verifyAccess({ protocol, lease, challenge, request: auth.request }, auth.signature, renter.publicKey), 'the renter signed this challenge');
   return auth.request;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 test.before(async () => {

@@ -12,19 +12,11 @@ import { CliError } from '../src/cli/cli-error.js';
 import { DEFAULT_RPC_URL, requireBootstrap, resolveCliConfig } from '../src/cli/cli-config.js';
 import { hostOfArgument, saveHostList } from '../src/cli/host-list.js';
 import { loadWallet } from '../src/cli/wallet-file.js';
+import { rejection } from './rejection.js';
 
 let home: string;
 const BOOT_A = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWAwBgMTMd1oyVrYbEgfURPQgShcvUpvM5mjQY9XnSvJTB';
 const BOOT_B = '/ip4/127.0.0.1/tcp/4002/p2p/12D3KooWAwBgMTMd1oyVrYbEgfURPQgShcvUpvM5mjQY9XnSvJTB';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 test.before(async () => {
   home = await mkdtemp(join(tmpdir(), 'decloud-cli-config-'));

@@ -5,12 +5,16 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PublicKey } from '@solana/web3.js';
 import { lamportsOfSol } from '../src/renter/sol-amounts.js';
 import { balanceOf, IMAGE, runDecloud, startWorld } from './renter-world.js';
 import type { RunResult, World } from './renter-world.js';
+import { boundedTests } from './bounded-tests.js';
+
+/** Each step is a CLI run of seconds; past 3 min it is stuck, not slow. */
+const test = boundedTests(uvuTest, 180_000);
 
 let world: World;
 let home: string;

@@ -2,7 +2,7 @@
 // each its own process started through its bin, the host running containers on the real
 // Docker engine. Every figure is checked against the program's rules: the renter pays rate x
 // proven time plus transaction fees, and gets the rest of its deposit back.
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PublicKey } from '@solana/web3.js';
 import type { Keypair } from '@solana/web3.js';
@@ -19,6 +19,11 @@ import type { RentProgress } from '../src/renter/rent-progress.js';
 import { RenterError } from '../src/renter/renter-error.js';
 import { balanceOf, eventually, feeOf, funded, IMAGE, startWorld } from './renter-world.js';
 import type { World } from './renter-world.js';
+import { boundedTests, within } from './bounded-tests.js';
+import { rejection } from './rejection.js';
+
+/** The slowest test takes ~15 s on a busy machine; past 3 min it is stuck, not slow. */
+const test = boundedTests(uvuTest, 180_000);
 
 let world: World;
 let renter: Keypair;
@@ -35,25 +40,10 @@ async function connect(wallet: Keypair): Promise<DeCloud> {
   return instance;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
 const text = (chunks: Uint8Array[]): string => Buffer.concat(chunks).toString();
 
 /** A stuck host (say, its Docker engine restarted under it) fails a test instead of hanging the file. */
 const BOUNDED = { timeoutMs: 60_000 };
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 test.before(async () => {
   world = await startWorld();

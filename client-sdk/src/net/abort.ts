@@ -31,3 +31,25 @@ export function raceSignal<T>(promise: T | Promise<T>, signal: AbortSignal): Pro
     Promise.resolve(promise).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/**
+ * `source`, ending with the signal's reason as soon as it aborts, even when the source
+ * itself misses the abort (a DHT query can sit in a stalled dial or stream read).
+ */
+export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T, void, undefined> {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await raceSignal(iterator.next(), signal);
+      if (next.done === true) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Ends the source's query without waiting on it: a stalled one may never settle.
+    if (!finished) void iterator.return?.()?.catch(() => undefined);
+  }
+}

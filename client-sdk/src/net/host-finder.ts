@@ -4,7 +4,7 @@
  */
 import type { AbortOptions, PeerId } from '@libp2p/interface';
 import type { SignedOffer } from '../offers/types.js';
-import { derivedSignal } from './abort.js';
+import { abortable, derivedSignal, raceSignal } from './abort.js';
 import { capabilitiesOfOffer, capabilityCid, capabilityKey } from './capability-keys.js';
 import type { Capability } from './capability-keys.js';
 import { NetError } from './net-error.js';
@@ -47,7 +47,7 @@ export function createHostFinder(components: HostFinderComponents, init: HostFin
       }
     };
     try {
-      for await (const event of dht.get(key, { signal })) {
+      for await (const event of abortable(dht.get(key, { signal }), signal)) {
         if (event.name === 'VALUE') consider(event.value);
         else if (event.name === 'PEER_RESPONSE' && event.record !== undefined) consider(event.record.value);
         // Leaving the loop ends the query.
@@ -67,10 +67,11 @@ export function createHostFinder(components: HostFinderComponents, init: HostFin
     const key = capabilityKey(capability);
     const cid = await capabilityCid(capability);
     const fetches = new Map<string, Promise<SignedOffer | undefined>>();
-    const fetchOptions: AbortOptions = { signal: derivedSignal(undefined, options.signal) };
+    const signal = derivedSignal(undefined, options.signal);
+    const fetchOptions: AbortOptions = { signal };
     let answers = 0;
     try {
-      for await (const event of dht.findProviders(cid, fetchOptions)) {
+      for await (const event of abortable(dht.findProviders(cid, fetchOptions), signal)) {
         if (event.name === 'PEER_RESPONSE' && event.providers.length > 0) answers++;
         if (event.name === 'PROVIDER') {
           for (const provider of event.providers) {
@@ -86,7 +87,7 @@ export function createHostFinder(components: HostFinderComponents, init: HostFin
       options.signal?.throwIfAborted();
       if (fetches.size === 0) throw err;
     }
-    const offers = (await Promise.all(fetches.values())).filter((signed): signed is SignedOffer =>
+    const offers = (await raceSignal(Promise.all(fetches.values()), signal)).filter((signed): signed is SignedOffer =>
       signed !== undefined && capabilitiesOfOffer(signed.offer).some((c) => capabilityKey(c) === key));
     const now = clock();
     for (const signed of offers) book.add(signed, now);

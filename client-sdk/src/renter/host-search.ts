@@ -6,7 +6,7 @@
  */
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { derivedSignal } from '../net/abort.js';
+import { derivedSignal, raceSignal } from '../net/abort.js';
 import type { Capability } from '../net/capability-keys.js';
 import type { DecloudNode } from '../net/decloud-node.js';
 import { rememberOfferAddresses } from '../net/offer-addresses.js';
@@ -47,8 +47,8 @@ export async function searchHosts(node: DecloudNode, filter: OfferFilter, option
   try {
     await joined(node, deadline, options.signal);
     for (;;) {
-      await Promise.all(capabilitiesToSearch(filter).map((capability) =>
-        node.hosts.findHostsByCapability(capability, { signal: deadline }).catch(() => [])));
+      await raceSignal(Promise.all(capabilitiesToSearch(filter).map((capability) =>
+        node.hosts.findHostsByCapability(capability, { signal: deadline }).catch(() => []))), deadline);
       const found = query();
       if (found.length > 0) return found;
       await pause(RETRY_MS, deadline);
@@ -71,9 +71,9 @@ export async function findHostOffer(node: DecloudNode, peer: PeerId | string, op
     await joined(node, deadline, options.signal);
     for (;;) {
       try {
-        const signed = await node.hosts.fetchOffer(peerId, { signal: deadline });
+        const signed = await raceSignal(node.hosts.fetchOffer(peerId, { signal: deadline }), deadline);
         node.book.add(signed);
-        await rememberOfferAddresses(node.libp2p.peerStore, signed).catch(() => undefined);
+        await raceSignal(rememberOfferAddresses(node.libp2p.peerStore, signed), deadline).catch(() => undefined);
         return node.book.get(host) ?? signed;
       } catch (err) {
         lastError = err;
