@@ -4,6 +4,7 @@
  * host's reason.
  */
 import type { RefusalReason } from './types.js';
+import { CodedError } from '../errors/coded-error.js';
 
 export type AccessErrorCode =
   /** Bytes that are not the expected message (wrong tag, truncated, bad field). */
@@ -19,12 +20,8 @@ export type AccessErrorCode =
   /** The stream ended before the host's answer, or a shell or log stream before its closing frame. */
   | 'SESSION_LOST';
 
-export class AccessError extends Error {
+export class AccessError extends CodedError<AccessErrorCode> {
   override readonly name: string = 'AccessError';
-
-  constructor(readonly code: AccessErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }
 
 /** The host refused the request; nothing ran. `reason` says what to change. */

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 export type OfferErrorCode =
   | 'TOO_LARGE'
   | 'MALFORMED'
@@ -9,9 +11,6 @@ export type OfferErrorCode =
   | 'OUT_OF_RANGE';
 
 /** Why an offer was refused; every offer failure (encode, decode, verify) is one of these. */
-export class OfferError extends Error {
+export class OfferError extends CodedError<OfferErrorCode> {
   override readonly name = 'OfferError';
-  constructor(readonly code: OfferErrorCode, message: string) {
-    super(`${code}: ${message}`);
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 export type QuoteErrorCode =
   | 'TOO_LARGE'
   | 'MALFORMED'
@@ -11,9 +13,6 @@ export type QuoteErrorCode =
   | 'OUT_OF_RANGE';
 
 /** Why a lease-protocol message (request, quote, refusal) was refused. */
-export class QuoteError extends Error {
+export class QuoteError extends CodedError<QuoteErrorCode> {
   override readonly name = 'QuoteError';
-  constructor(readonly code: QuoteErrorCode, message: string) {
-    super(`${code}: ${message}`);
-  }
 }

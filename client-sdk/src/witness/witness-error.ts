@@ -1,4 +1,5 @@
 import type { Refusal } from './witness-messages.js';
+import { CodedError } from '../errors/coded-error.js';
 
 /**
  * Errors of the witness protocol and service. `code` is stable for callers to branch on
@@ -20,12 +21,8 @@ export type WitnessErrorCode =
   | 'CHAIN_UNREADABLE'
   | 'KEY_FILE';
 
-export class WitnessError extends Error {
+export class WitnessError extends CodedError<WitnessErrorCode> {
   override readonly name: string = 'WitnessError';
-
-  constructor(readonly code: WitnessErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }
 
 /** The host answered with a refusal; `refusal.reason` says why. */

@@ -2,6 +2,8 @@
  * Errors of capacity measurement and the sell policy. `code` is stable for callers to branch
  * on; the message names the cause and the fix.
  */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type CapacityErrorCode =
   | 'UNSUPPORTED_ARCH'
   | 'DATA_PATH_UNREADABLE'
@@ -9,10 +11,6 @@ export type CapacityErrorCode =
   | 'RESERVE_EXCEEDS_CAPACITY'
   | 'BENCHMARK_ABORTED';
 
-export class CapacityError extends Error {
+export class CapacityError extends CodedError<CapacityErrorCode> {
   override readonly name = 'CapacityError';
-
-  constructor(readonly code: CapacityErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }

@@ -2,6 +2,8 @@
  * Errors of the node's configuration. `code` is stable for callers to branch on; the
  * message names the file or variable, the bad field and the fix.
  */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type ConfigErrorCode =
   | 'CONFIG_MISSING'
   | 'CONFIG_UNREADABLE'
@@ -11,10 +13,6 @@ export type ConfigErrorCode =
   | 'KEY_MISSING'
   | 'BAD_KEY';
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
-
-  constructor(readonly code: ConfigErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }

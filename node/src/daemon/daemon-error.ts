@@ -2,6 +2,8 @@
  * Errors of starting and running the host daemon. `code` is stable for callers to branch
  * on; the message names the cause and the fix.
  */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type DaemonErrorCode =
   | 'RPC_UNREACHABLE'
   | 'PROGRAM_NOT_INITIALIZED'
@@ -10,10 +12,6 @@ export type DaemonErrorCode =
   | 'NETWORK_FAILED'
   | 'ABORTED';
 
-export class DaemonError extends Error {
+export class DaemonError extends CodedError<DaemonErrorCode> {
   override readonly name = 'DaemonError';
-
-  constructor(readonly code: DaemonErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }

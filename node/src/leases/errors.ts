@@ -2,6 +2,8 @@
  * Errors of the lease manager. `code` is stable for callers to branch on; LEASE_REJECTED
  * carries `reason`, the first way the on-chain lease differs from the host's quote.
  */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type LeaseErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'BAD_CONFIG'
@@ -27,12 +29,8 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
-export class LeaseError extends Error {
+export class LeaseError extends CodedError<LeaseErrorCode> {
   override readonly name: string = 'LeaseError';
-
-  constructor(readonly code: LeaseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }
 
 /** The renter's on-chain lease does not match what this host quoted: nothing was started. */

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { CodedError } from '@decloud/sdk/errors/coded-error';
 
 export type JsonRoute = () => Promise<unknown> | unknown;
 
@@ -17,12 +18,8 @@ export interface MetricsServer {
 
 export type MetricsServerErrorCode = 'METRICS_PORT_IN_USE' | 'METRICS_UNAVAILABLE';
 
-export class MetricsServerError extends Error {
+export class MetricsServerError extends CodedError<MetricsServerErrorCode> {
   override readonly name = 'MetricsServerError';
-
-  constructor(readonly code: MetricsServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }
 
 export async function startMetricsServer(options: { host: string; port: number; registry: Registry; routes?: Record<string, JsonRoute> }): Promise<MetricsServer> {

@@ -1,4 +1,6 @@
 /** Errors of host registration and proof handling; the message names the cause and the fix. */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type ProverErrorCode =
   | 'BAD_CONFIG'
   | 'NOT_REGISTERED'
@@ -11,10 +13,6 @@ export type ProverErrorCode =
   | 'FORGED_RECEIPT'
   | 'RECEIPT_IN_FUTURE';
 
-export class ProverError extends Error {
+export class ProverError extends CodedError<ProverErrorCode> {
   override readonly name = 'ProverError';
-
-  constructor(readonly code: ProverErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }

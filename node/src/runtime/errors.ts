@@ -2,6 +2,8 @@
  * Errors of the container runtime. `code` is stable for callers to branch on; the message
  * names the cause and the fix.
  */
+import { CodedError } from '@decloud/sdk/errors/coded-error';
+
 export type RuntimeErrorCode =
   | 'RUNTIME_UNAVAILABLE'
   | 'IMAGE_NOT_ALLOWED'
@@ -14,12 +16,8 @@ export type RuntimeErrorCode =
   | 'ABORTED'
   | 'ENGINE_ERROR';
 
-export class RuntimeError extends Error {
+export class RuntimeError extends CodedError<RuntimeErrorCode> {
   override readonly name: string = 'RuntimeError';
-
-  constructor(readonly code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-  }
 }
 
 export const ENGINE_FIX = 'start one with scripts/docker-engine.sh start or set DOCKER_HOST';
