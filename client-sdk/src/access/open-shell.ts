@@ -5,6 +5,7 @@ import { AccessConnection, DEFAULT_HANDSHAKE_TIMEOUT_MS, leaseOf } from './acces
 import type { AccessNode } from './access-connection.js';
 import { decodeAccepted } from './answer-messages.js';
 import { AccessError } from './errors.js';
+import { HeldOutput } from './held-output.js';
 import { DATA_STREAM_BUFFER_BYTES } from './limits.js';
 import { SHELL_PROTOCOL } from './protocol-ids.js';
 import { encodeShellRequest } from './request-messages.js';
@@ -15,8 +16,6 @@ export const DEFAULT_SHELL_COMMAND = ['/bin/sh'];
 export const DEFAULT_TERMINAL = { cols: 80, rows: 24 } as const;
 /** After close(), how long the host has to report the exit code before the stream is cut. */
 export const SHELL_CLOSE_GRACE_MS = 5_000;
-/** Output kept for a listener that has not subscribed yet; beyond it, output is dropped. */
-const MAX_PENDING_BYTES = 1024 * 1024;
 
 export interface ShellOptions {
   cols?: number;
@@ -73,9 +72,7 @@ class RemoteShell implements ShellSession {
   private over = false;
   private closing = false;
   private sending: Promise<void> = Promise.resolve();
-  private readonly listeners = new Set<(chunk: Uint8Array) => void>();
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+  private readonly output = new HeldOutput();
   private readonly stopWatching: () => void;
 
   constructor(private readonly connection: AccessConnection, signal: AbortSignal | undefined) {
@@ -101,12 +98,7 @@ class RemoteShell implements ShellSession {
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.listeners.add(listener);
-    const pending = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    for (const chunk of pending) listener(chunk);
-    return () => this.listeners.delete(listener);
+    return this.output.subscribe(listener);
   }
 
   close(): void {
@@ -127,7 +119,7 @@ class RemoteShell implements ShellSession {
       for (;;) {
         const frame = await this.connection.read();
         if (accessMessageKind(frame) === 'exit') return this.exit(this.connection.decodeAnswer(frame, 'exit', decodeExit));
-        this.deliver(this.connection.decodeAnswer(frame, 'data', decodeData));
+        this.output.deliver(this.connection.decodeAnswer(frame, 'data', decodeData));
       }
     } catch (err) {
       this.fail(lost(this.connection.host, err));
@@ -154,15 +146,6 @@ class RemoteShell implements ShellSession {
   private end(): void {
     this.over = true;
     this.stopWatching();
-  }
-
-  private deliver(chunk: Uint8Array): void {
-    if (this.listeners.size > 0) {
-      for (const listener of this.listeners) listener(chunk);
-    } else if (this.pendingBytes + chunk.length <= MAX_PENDING_BYTES) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-    }
   }
 }
 

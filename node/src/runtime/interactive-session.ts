@@ -1,13 +1,12 @@
 import type { Container, Exec } from 'dockerode';
 import type { Duplex } from 'node:stream';
+import { HeldOutput } from '@decloud/sdk/access/held-output';
 import { onAbort } from './abort.js';
 import { envList } from './create-options.js';
 import { RuntimeError } from './errors.js';
 import { execExitCode } from './exec-exit.js';
 import type { InteractiveSession, TerminalSize, TtyExecOptions } from './runtime.js';
 
-// Output kept for a listener that has not subscribed yet; beyond it, output is dropped.
-const MAX_PENDING_BYTES = 1024 * 1024;
 const MAX_TERMINAL_SIDE = 1000;
 
 /** Starts a command on a pseudo-terminal in a running container. */
@@ -45,16 +44,14 @@ export async function openSession(
 
 class DockerSession implements InteractiveSession {
   readonly exit: Promise<{ exitCode: number | null }>;
-  private readonly listeners = new Set<(chunk: Uint8Array) => void>();
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly output = new HeldOutput();
 
   constructor(
     private readonly exec: Exec,
     private readonly socket: Duplex,
     private readonly toError: (err: unknown, action: string) => RuntimeError,
   ) {
-    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
+    socket.on('data', (chunk: Buffer) => this.output.deliver(chunk));
     // A broken connection ends the session like a closed one: `exit` reports it.
     socket.on('error', () => socket.destroy());
     // Never rejects: nobody has to await `exit` for the node to stay up.
@@ -83,26 +80,12 @@ class DockerSession implements InteractiveSession {
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.listeners.add(listener);
-    const pending = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    for (const chunk of pending) listener(chunk);
-    return () => this.listeners.delete(listener);
+    return this.output.subscribe(listener);
   }
 
   close(): void {
     this.socket.end();
     this.socket.destroy();
-  }
-
-  private deliver(chunk: Buffer): void {
-    if (this.listeners.size > 0) {
-      for (const listener of this.listeners) listener(chunk);
-    } else if (this.pendingBytes + chunk.length <= MAX_PENDING_BYTES) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-    }
   }
 }
 
