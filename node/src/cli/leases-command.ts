@@ -53,7 +53,7 @@ export function leasesCommand(program: Command): void {
       for (const row of rows) {
         table.push([
           short(row.lease), row.state, short(row.renter), row.image ?? '?', row.resources ?? '?', `${row.lamportsPerSecond} lamports/s`, sol(BigInt(row.deposit)),
-          row.onChain ? duration(Number(row.onChain.provenSecs) * 1000) : '-', row.onChain ? sol(BigInt(row.onChain.paid)) : '-', unixSecs(BigInt(row.maxEnd)),
+          row.onChain ? duration(BigInt(row.onChain.provenSecs)) : '-', row.onChain ? sol(BigInt(row.onChain.paid)) : '-', unixSecs(BigInt(row.maxEnd)),
         ]);
       }
       process.stdout.write(`${table.toString()}\n`);

@@ -57,7 +57,7 @@ function daemonFields(pid: number, health: HealthJson): string {
   const free = health.capacity.free;
   return fields([
     ['pid', String(pid)],
-    ['uptime', duration(Date.now() - health.startedAt)],
+    ['uptime', duration((Date.now() - health.startedAt) / 1000)],
     ['peer id', health.peerId],
     ['peers', String(health.peers)],
     ['offer', health.offer ? `seq ${health.offer.seq}, published ${health.offer.published} times` : 'not signed yet'],
