@@ -83,6 +83,38 @@ test('with a zero fee the owner gets everything; a fully proven lease pays exact
   assert.is(chain.balance(lease.lease), chain.rent(178n), 'only the rent is left');
 });
 
+test('an owner address holding nothing: a share below its rent-exempt minimum joins the stake, a larger one is paid to it', async () => {
+  const chain = await TestChain.create();
+  const emptyOwner = Keypair.generate();
+  const host = await activeHost(chain, emptyOwner);
+  const lease = await openedLease(chain, host, { rate: 1_000n, durationSecs: 7_200n });
+  const start = chain.now();
+  const minimum = chain.rent(0n);
+  chain.warp(start + 2_000n);
+
+  // 300 s: 300,000 lamports, 292,500 after the fee, below the 890,880 an empty address needs.
+  expectOk(chain.send(await receiptProof(chain, host, lease, start + 300n)));
+  const before = { host: chain.balance(host.host), stake: readHost(chain, host.host).stake, pool: chain.balance(REWARD_POOL) };
+  expectOk(chain.send([await settleInstruction(chain, host, lease)]));
+  const small = 300_000n - (300_000n * 250n) / 10_000n;
+  assert.ok(small < minimum);
+  assert.is(chain.balance(emptyOwner.publicKey), 0n, 'nothing sent where the runtime would refuse it');
+  assert.is(chain.balance(host.host), before.host + small);
+  assert.is(readHost(chain, host.host).stake, before.stake + small, 'the share joined the stake');
+  assert.is(chain.balance(REWARD_POOL), before.pool + 300_000n - small);
+  assert.is(readLease(chain, lease.lease).paid, 300_000n);
+  assert.is(readHost(chain, host.host).earned, small);
+
+  // 1,700 s more: 1,657,500 after the fee, enough for the address to exist: paid to it.
+  expectOk(chain.send(await receiptProof(chain, host, lease, start + 2_000n)));
+  expectOk(chain.send([await settleInstruction(chain, host, lease)]));
+  const large = 1_700_000n - (1_700_000n * 250n) / 10_000n;
+  assert.ok(large >= minimum);
+  assert.is(chain.balance(emptyOwner.publicKey), large);
+  assert.is(readHost(chain, host.host).stake, before.stake + small, 'the stake did not change');
+  assert.is(readHost(chain, host.host).earned, small + large);
+});
+
 test('settle_lease rejects the wrong host, owner, pool or config and read-only accounts', async () => {
   const { chain, host, lease, start, watched } = await setUp();
   chain.warp(start + 1_000n);

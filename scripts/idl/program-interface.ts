@@ -57,7 +57,10 @@ const systemProgram: AccountSpec = { name: 'system_program', address: SYSTEM_PRO
 const hostOf = (signer: string): AccountSpec => ({ name: 'host', writable: true, seeds: [{ const: 'host' }, { account: signer }] });
 const host: AccountSpec = { name: 'host', writable: true };
 const lease: AccountSpec = { name: 'lease', writable: true };
-const owner: AccountSpec = { name: 'owner', writable: true, docs: "the host's payout address (host.owner)" };
+const owner: AccountSpec = {
+  name: 'owner', writable: true,
+  docs: "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake",
+};
 
 export const instructions: InstructionSpec[] = [
   {

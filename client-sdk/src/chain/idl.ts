@@ -623,7 +623,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -707,7 +707,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -791,7 +791,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -845,7 +845,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -938,7 +938,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -2095,7 +2095,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -2179,7 +2179,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -2263,7 +2263,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -2317,7 +2317,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },
@@ -2410,7 +2410,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner)"
+            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
           ],
           "writable": true
         },

@@ -2,16 +2,17 @@
 //! proven since the last claim: `reward_bps` of the pool (above its rent) per epoch, at
 //! most all of it. Jailed hosts get nothing. A claim that would pay 0 (an empty pool)
 //! fails with `NothingToClaim`, so the epochs stay claimable once the pool is funded.
+//! An owner address that could not hold the amount gets it in the stake (owner_payout.rs).
 //!
 //! Accounts: 0 operator (signer), 1 owner (writable, `host.owner`), 2 config, 3 host
 //! (writable, the operator's), 4 reward_pool (writable).
 
 use super::account_checks;
+use super::owner_payout::pay_owner;
 use crate::error::{ProgramError, ProgramResult};
 use crate::protocol::amounts::{bps_of, reward_share_bps};
 use crate::runtime::discriminator;
 use crate::runtime::input::Input;
-use crate::runtime::lamports::move_lamports;
 use crate::runtime::log::log;
 use crate::runtime::reader::BorshReader;
 use crate::runtime::rent::Rent;
@@ -25,7 +26,7 @@ pub const DISCRIMINATOR: [u8; 8] = discriminator::instruction("claim_rewards");
 pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     log("Instruction: ClaimRewards");
     BorshReader::new(args).finish()?;
-    let [operator, mut owner, config, host_account, mut pool_account] = input.accounts::<5>()?;
+    let [operator, mut owner, config, mut host_account, mut pool_account] = input.accounts::<5>()?;
     account_checks::signer(&operator)?;
     account_checks::writable(&owner)?;
     account_checks::writable(&host_account)?;
@@ -49,7 +50,7 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     if amount == 0 {
         return Err(ProgramError::NothingToClaim);
     }
-    move_lamports(&mut pool_account, &mut owner, amount)?;
+    pay_owner(&mut pool_account, &mut owner, &mut host_account, &mut host, amount)?;
     host.record_claim(amount)?;
     pool.add_claimed(amount)
 }

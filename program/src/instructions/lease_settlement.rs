@@ -3,6 +3,7 @@
 //! config, host (writable), lease (writable), owner (writable), reward_pool (writable).
 
 use super::account_checks;
+use super::owner_payout::pay_owner;
 use crate::error::{ProgramError, ProgramResult};
 use crate::protocol::amounts::Settlement;
 use crate::runtime::account::AccountView;
@@ -43,7 +44,8 @@ impl<'a> LeaseAccounts<'a> {
     }
 
     /// Pays `rate x` the proven seconds not paid yet: the fee to the reward pool, the
-    /// rest to the owner. Nothing to pay is a success that changes nothing.
+    /// rest to the owner (or its stake, see owner_payout.rs). Nothing to pay is a success
+    /// that changes nothing.
     #[inline(never)]
     pub fn settle(&mut self) -> ProgramResult {
         let lease = &mut self.lease;
@@ -57,7 +59,7 @@ impl<'a> LeaseAccounts<'a> {
         if paid > lease.deposit() {
             return Err(ProgramError::InsufficientFunds);
         }
-        move_lamports(&mut self.lease_account, &mut self.owner_account, settlement.host_share())?;
+        pay_owner(&mut self.lease_account, &mut self.owner_account, &mut self.host_account, &mut self.host, settlement.host_share())?;
         move_lamports(&mut self.lease_account, &mut self.pool_account, settlement.fee)?;
         lease.record_settled(settlement.amount)?;
         self.host.add_earned(settlement.host_share())?;

@@ -11,6 +11,7 @@ pub mod initialize;
 pub mod lease_settlement;
 pub mod new_program_account;
 pub mod open_lease;
+pub mod owner_payout;
 pub mod penalize_host;
 pub mod post_proof;
 pub mod register_host;

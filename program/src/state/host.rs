@@ -178,6 +178,12 @@ impl<'a> Host<'a> {
         self.fields.set_u64(STAKE, stake);
     }
 
+    pub fn add_stake(&mut self, amount: u64) -> ProgramResult {
+        let stake = self.stake().checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.set_stake(stake);
+        Ok(())
+    }
+
     pub fn add_open_lease(&mut self) -> ProgramResult {
         let count = self.open_leases().checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?;
         self.fields.set_u32(OPEN_LEASES, count);

@@ -32,17 +32,17 @@ export const TERMS_HASH = createHash('sha256').update('quote #1').digest();
 export interface HostParty { operator: Keypair; owner: Keypair; host: PublicKey }
 export interface LeaseParty { renter: Keypair; lease: PublicKey; leaseId: bigint; rate: bigint; durationSecs: bigint }
 
-export async function registeredHost(chain: TestChain, stake = chain.params.minHostStake): Promise<HostParty> {
+/** A registered host; its owner (payout) address holds 1 SOL unless one is given. */
+export async function registeredHost(chain: TestChain, stake = chain.params.minHostStake, owner = chain.wallet(1n)): Promise<HostParty> {
   const operator = chain.wallet();
-  const owner = chain.wallet(1n);
   const host = hostAddress(operator.publicKey);
   const args = { peerId: peerIdOf(operator.publicKey), specHash: SPEC_HASH, stake };
   expectOk(chain.send([await ix.registerHost(chain.program, args, { operator: operator.publicKey, owner: owner.publicKey, host })], [operator]));
   return { operator, owner, host };
 }
 
-export async function activeHost(chain: TestChain): Promise<HostParty> {
-  const party = await registeredHost(chain);
+export async function activeHost(chain: TestChain, owner?: Keypair): Promise<HostParty> {
+  const party = await registeredHost(chain, chain.params.minHostStake, owner);
   expectOk(chain.send([await ix.activateHost(chain.program, { operator: party.operator.publicKey, host: party.host })], [party.operator]));
   return party;
 }
