@@ -16,11 +16,13 @@ import { ChainError } from './chain-error.js';
 import { clusterTimeAt } from './epochs.js';
 import type { ClusterTime, EpochScheduleInfo } from './epochs.js';
 import { transactionFee } from './fees.js';
-import { IsolatedSvm } from './isolated-svm.js';
+import { startIsolatedSvm } from './isolated-svm.js';
 import { SLOT_DURATION_MS, SlotClock } from './slot-clock.js';
 import { SNAPSHOT_FORMAT } from './snapshot.js';
 import type { AccountSnapshot, LedgerSnapshot } from './snapshot.js';
-import type { ClockFields, ExecutionResult, PlainAccount } from './svm-protocol.js';
+import type { ClockFields, ExecutionResult, PlainAccount, SvmOperations } from './svm-protocol.js';
+import { siblingModule } from './sync-worker.js';
+import type { SyncWorker } from './sync-worker.js';
 import type { TransactionErrorJson } from './transaction-error.js';
 import { innerInstructionsToJson, returnDataToJson } from './transaction-record.js';
 import type { InnerInstructionsJson, ReturnDataJson, TransactionRecord } from './transaction-record.js';
@@ -79,7 +81,7 @@ interface MessageAccountKeys {
 }
 
 export class Ledger {
-  private readonly svm: IsolatedSvm;
+  private readonly svm: SyncWorker<SvmOperations>;
   private readonly schedule: EpochScheduleInfo;
   private readonly clock: SlotClock;
   private readonly blockhashes: BlockhashWindow;
@@ -96,7 +98,7 @@ export class Ledger {
   readonly genesisHash: string;
   readonly identity: PublicKey;
 
-  private constructor(svm: IsolatedSvm, snapshot: LedgerSnapshot | undefined, now: () => number) {
+  private constructor(svm: SyncWorker<SvmOperations>, snapshot: LedgerSnapshot | undefined, now: () => number) {
     this.svm = svm;
     const schedule = this.svm.call('epochSchedule', {});
     this.schedule = {
@@ -118,7 +120,7 @@ export class Ledger {
   }
 
   static async create(options: { snapshot?: LedgerSnapshot; now?: () => number } = {}): Promise<Ledger> {
-    const svm = await IsolatedSvm.start();
+    const svm = await startIsolatedSvm<SvmOperations>(siblingModule(import.meta.url, 'svm-worker'));
     try {
       return new Ledger(svm, options.snapshot, options.now ?? Date.now);
     } catch (err) {

@@ -74,12 +74,3 @@ export interface SvmOperations {
   minimumBalanceForRentExemption: { input: { dataLength: bigint }; output: bigint };
   epochSchedule: { input: Record<string, never>; output: EpochScheduleFields };
 }
-
-export type SvmOperation = keyof SvmOperations;
-
-export interface SvmRequest<K extends SvmOperation = SvmOperation> {
-  op: K;
-  input: SvmOperations[K]['input'];
-}
-
-export type SvmReply = { ok: true; value: unknown } | { ok: false; error: string };

@@ -1,5 +1,3 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import {
   Account,
   Clock,
@@ -14,26 +12,23 @@ import {
   TransactionErrorProgramExecutionTemporarilyRestricted,
 } from 'litesvm/dist/internal.js';
 import type { TransactionMetadata } from 'litesvm/dist/internal.js';
-import type { ClockFields, ExecutionRequest, ExecutionResult, PlainAccount, SvmOperations, SvmReply, SvmRequest } from './svm-protocol.js';
+import type { ClockFields, ExecutionRequest, ExecutionResult, PlainAccount, SvmOperations } from './svm-protocol.js';
+import { serveSyncCalls } from './sync-worker.js';
 import { fieldlessInstructionErrorName, fieldlessTransactionErrorName } from './transaction-error.js';
 import type { InstructionErrorJson, TransactionErrorJson } from './transaction-error.js';
 
 /**
- * The worker thread that owns litesvm (see isolated-svm.ts for why it has a thread of its
- * own). It answers one request at a time with plain data and flips the shared signal so
- * the blocked main thread wakes up. The code here stays minimal on purpose: after a
- * program ran, this thread's FPU state is not trustworthy (no floating-point `%` here).
+ * The worker thread that owns the ledger's litesvm (see isolated-svm.ts for why it has a
+ * thread of its own) and answers the ledger's calls with plain data. The code here stays
+ * minimal on purpose: after a program ran, this thread's FPU state is not trustworthy (no
+ * floating-point `%` here).
  */
-const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
-
 const svm = new LiteSvm();
 // The ledger checks blockhash age itself (litesvm only knows one latest blockhash).
 svm.setBlockhashCheck(false);
 svm.setSigverify(true);
 
-type Handlers = { [K in keyof SvmOperations]: (input: SvmOperations[K]['input']) => SvmOperations[K]['output'] };
-
-const handlers: Handlers = {
+serveSyncCalls<SvmOperations>({
   getAccounts: ({ addresses }) => addresses.map(accountAt),
   setAccount: ({ address, account }) => {
     svm.setAccount(address, new Account(account.lamports, account.data, account.owner, account.executable, account.rentEpoch));
@@ -60,23 +55,7 @@ const handlers: Handlers = {
       firstNormalSlot: schedule.firstNormalSlot,
     };
   },
-};
-
-port.on('message', (request: SvmRequest) => {
-  let reply: SvmReply;
-  try {
-    const handler = handlers[request.op] as (input: unknown) => unknown;
-    reply = { ok: true, value: handler(request.input) };
-  } catch (err) {
-    reply = { ok: false, error: (err as Error).stack ?? String(err) };
-  }
-  port.postMessage(reply);
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
 });
-
-// Tells the main thread that litesvm is loaded and requests can come.
-parentPort?.postMessage('ready');
 
 function execute(request: ExecutionRequest): ExecutionResult {
   setClock(request.clock);

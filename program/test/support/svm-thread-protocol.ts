@@ -1,4 +1,11 @@
 /** What the main thread asks of the litesvm worker (svm-thread.ts), as plain data: bigints and byte arrays pass as they are. */
+
+/** The program the worker loads into every fresh litesvm (its worker data). */
+export interface SvmThreadProgram {
+  programId: Uint8Array;
+  elf: Uint8Array;
+}
+
 export interface WireAccount {
   lamports: bigint;
   owner: Uint8Array;
@@ -27,14 +34,3 @@ export interface SvmThreadOperations {
   accounts: { input: { addresses: Uint8Array[] }; output: Array<WireAccount | null> };
   rent: { input: { dataLength: bigint }; output: bigint };
 }
-
-export type SvmThreadOperation = keyof SvmThreadOperations;
-
-export interface SvmThreadRequest<K extends SvmThreadOperation = SvmThreadOperation> {
-  /** echoed in the reply, so an answer can never be taken for another call's */
-  id: number;
-  op: K;
-  input: SvmThreadOperations[K]['input'];
-}
-
-export type SvmThreadReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; error: string });

@@ -1,14 +1,14 @@
 /**
  * The worker side of svm-thread.ts: owns one litesvm with the program loaded and answers
- * one request at a time with plain data. After a program ran, this thread's FPU state is
- * not trustworthy (see svm-thread.ts), so nothing here does floating-point math.
+ * its calls with plain data. After a program ran, this thread's FPU state is not
+ * trustworthy (see bootstrap/src/chain/isolated-svm.ts), so nothing here does
+ * floating-point math.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import { Clock, FailedTransactionMetadata, InstructionErrorCustom, LiteSvm, TransactionErrorInstructionError } from 'litesvm/dist/internal.js';
-import type { SvmThreadOperations, SvmThreadReply, SvmThreadRequest, WireAccount, WireOutcome } from './svm-thread-protocol.js';
+import { serveSyncCalls, syncWorkerData } from '@decloud/bootstrap/src/chain/sync-worker.js';
+import type { SvmThreadOperations, SvmThreadProgram, WireAccount, WireOutcome } from './svm-thread-protocol.js';
 
-const { port, signal, programId, elf } = workerData as { port: MessagePort; signal: Int32Array; programId: Uint8Array; elf: Uint8Array };
+const { programId, elf } = syncWorkerData<SvmThreadProgram>();
 
 let svm = freshSvm();
 
@@ -20,9 +20,7 @@ function freshSvm(): LiteSvm {
   return fresh;
 }
 
-type Handlers = { [K in keyof SvmThreadOperations]: (input: SvmThreadOperations[K]['input']) => SvmThreadOperations[K]['output'] };
-
-const handlers: Handlers = {
+serveSyncCalls<SvmThreadOperations>({
   reset: ({ unixTimestamp }) => {
     svm = freshSvm();
     setTime(unixTimestamp);
@@ -40,22 +38,7 @@ const handlers: Handlers = {
   send: ({ wire }) => outcomeOf(svm.sendLegacyTransaction(wire)),
   accounts: ({ addresses }) => addresses.map(accountAt),
   rent: ({ dataLength }) => svm.minimumBalanceForRentExemption(dataLength),
-};
-
-port.on('message', (request: SvmThreadRequest) => {
-  let reply: SvmThreadReply;
-  try {
-    const handler = handlers[request.op] as (input: unknown) => unknown;
-    reply = { id: request.id, ok: true, value: handler(request.input) };
-  } catch (err) {
-    reply = { id: request.id, ok: false, error: (err as Error).stack ?? String(err) };
-  }
-  port.postMessage(reply);
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
 });
-
-parentPort?.postMessage('ready');
 
 function setTime(unixTimestamp: bigint): void {
   const clock = svm.getClock();
