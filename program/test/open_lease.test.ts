@@ -10,8 +10,8 @@ import {
 import type { HostParty, LeaseParty } from './support/fixtures.js';
 import * as ix from './support/instructions.js';
 
-const open = (chain: TestChain, host: HostParty, lease: LeaseParty, accounts: Partial<Record<'lease' | 'host' | 'config' | 'systemProgram', PublicKey>> = {}) =>
-  ix.openLease(chain.program, { leaseId: lease.leaseId, rate: lease.rate, durationSecs: lease.durationSecs, termsHash: TERMS_HASH },
+const open = (chain: TestChain, host: HostParty, lease: LeaseParty, accounts: Partial<Record<'lease' | 'host' | 'config' | 'systemProgram', PublicKey>> = {}, bump?: number) =>
+  ix.openLease(chain.program, { leaseId: lease.leaseId, rate: lease.rate, durationSecs: lease.durationSecs, termsHash: TERMS_HASH, ...(bump === undefined ? {} : { bump }) },
     { renter: lease.renter.publicKey, host: host.host, lease: lease.lease, ...accounts });
 
 const watched = (host: HostParty, lease: LeaseParty) => [lease.renter.publicKey, host.host, lease.lease, CONFIG];
@@ -22,7 +22,7 @@ test('open_lease locks rate x duration plus rent in a new lease with every field
   const lease = plannedLease(chain, { rate: 1_500n, durationSecs: 3_600n });
   const before = chain.balance(lease.renter.publicKey);
   const outcome = expectOk(chain.send([await openLeaseInstruction(chain, host, lease)], [lease.renter]));
-  reportCu('open_lease (lease PDA found at bump 255)', outcome, CU_BUDGET.open_lease);
+  reportCu('open_lease (lease PDA bump 255)', outcome, CU_BUDGET.open_lease);
 
   const deposit = 1_500n * 3_600n;
   const rent = chain.rent(LEASE_LEN);
@@ -47,17 +47,32 @@ test('open_lease locks rate x duration plus rent in a new lease with every field
   assert.is(readHost(chain, host.host).openLeases, 1);
 });
 
-test('open_lease costs one more PDA attempt when the bump is 254; a host counts every open lease', async () => {
+test('open_lease costs the same whatever the bump (the caller gives it); a host counts every open lease', async () => {
   const chain = await TestChain.create();
   const host = await activeHost(chain);
   const renter = chain.wallet();
-  const first = plannedLease(chain, { renter, leaseId: leaseIdWithBump(renter.publicKey, 254) });
-  const outcome = expectOk(chain.send([await openLeaseInstruction(chain, host, first)], [renter]));
-  reportCu('open_lease (lease PDA found at bump 254)', outcome, CU_BUDGET.open_lease);
-  assert.is(readLease(chain, first.lease).bump, 254);
-  const second = plannedLease(chain, { renter, leaseId: leaseIdWithBump(renter.publicKey, 255, first.leaseId + 1n) });
-  expectOk(chain.send([await openLeaseInstruction(chain, host, second)], [renter]));
-  assert.is(readHost(chain, host.host).openLeases, 2);
+  const cost: number[] = [];
+  let from = 1n;
+  for (const bump of [255, 254, 250]) {
+    const lease = plannedLease(chain, { renter, leaseId: leaseIdWithBump(renter.publicKey, bump, from) });
+    from = lease.leaseId + 1n;
+    const outcome = expectOk(chain.send([await openLeaseInstruction(chain, host, lease)], [renter]));
+    reportCu(`open_lease (lease PDA bump ${bump})`, outcome, CU_BUDGET.open_lease);
+    assert.is(readLease(chain, lease.lease).bump, bump);
+    cost.push(outcome.cu);
+  }
+  assert.equal(new Set(cost).size, 1, `the same compute units for every bump: ${cost.join(', ')}`);
+  assert.is(readHost(chain, host.host).openLeases, 3);
+});
+
+test('open_lease rejects a bump that does not give the lease address, or gives no address, with InvalidPda', async () => {
+  const chain = await TestChain.create();
+  const host = await activeHost(chain);
+  const lease = plannedLease(chain);
+  for (const bump of [254, 0]) {
+    chain.rejects([await open(chain, host, lease, {}, bump)], [lease.renter], 'InvalidPda', watched(host, lease));
+  }
+  assert.is(chain.svm.getAccount(lease.lease), null, 'no lease was created');
 });
 
 test('open_lease rejects registered and inactive hosts with HostNotActive and jailed ones with HostJailed', async () => {

@@ -21,7 +21,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { CONFIG, PROGRAM_ID, PROGRAM_SO, REWARD_POOL } from './support/chain.js';
 import type { LeaseState } from './support/accounts.js';
-import { planAction } from './support/rental-rules.js';
+import { bpsOf, planAction } from './support/rental-rules.js';
 import type { Plan } from './support/rental-rules.js';
 import { scenario } from './support/rental-scenario.js';
 import type { Action, ActionKind, Scenario } from './support/rental-scenario.js';
@@ -91,13 +91,15 @@ function keepBooks(world: RentalWorld, plan: Plan, before: View, after: View): v
   if (plan.kind === 'open') world.opened(rec);
   if (plan.kind === 'open' || plan.kind === 'topUp') rec.escrowIn -= gained(rec.renter.publicKey);
   if (plan.kind === 'settle' || plan.kind === 'close' || plan.kind === 'penalize') {
-    rec.ownerReceived += gained(h.owner.publicKey);
+    // Penalize slashes the stake, to the renter, before it settles.
+    const slash = plan.kind === 'penalize' ? bpsOf(before.host(h.host)?.stake ?? 0n, BigInt(world.params.slashBps)) : 0n;
+    // The host's share reaches the owner address, or the host's stake when that address could not hold it.
+    rec.ownerReceived += gained(h.owner.publicKey) + gained(h.host) + slash;
     rec.fees += gained(REWARD_POOL);
-  }
-  if (plan.kind === 'close' || plan.kind === 'penalize') {
-    const slash = -gained(h.host);
-    rec.refunded = gained(rec.renter.publicKey) - slash;
-    rec.open = false;
+    if (plan.kind !== 'settle') {
+      rec.refunded = gained(rec.renter.publicKey) - slash;
+      rec.open = false;
+    }
   }
 }
 

@@ -88,10 +88,10 @@ export const instructions: InstructionSpec[] = [
     accounts: [{ name: 'operator', signer: true }, hostOf('operator')], args: [],
   },
   {
-    name: 'open_lease', docs: 'Locks rate x duration in a new lease account bound to host, rate, max end and terms hash.',
+    name: 'open_lease', docs: "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump.",
     accounts: [{ name: 'renter', writable: true, signer: true }, config, host,
       { name: 'lease', writable: true, seeds: [{ const: 'lease' }, { account: 'renter' }, { arg: 'lease_id', type: 'u64' }] }, systemProgram],
-    args: [['lease_id', 'u64'], ['rate', 'u64'], ['duration_secs', 'u64'], ['terms_hash', bytes(32)]],
+    args: [['lease_id', 'u64'], ['rate', 'u64'], ['duration_secs', 'u64'], ['terms_hash', bytes(32)], ['bump', 'u8']],
   },
   {
     name: 'top_up_lease', docs: 'The renter adds rate x extra_secs and pushes max end.',

@@ -13,7 +13,7 @@ import {
 } from '@solana/web3.js';
 import { randomBytes } from 'node:crypto';
 import { IDL, type Decloud } from './idl.js';
-import { configAddress, hostAddress, leaseAddress, leaseBump, rewardPoolAddress } from './addresses.js';
+import { configAddress, hostAddress, leaseAddress, leaseAddressAndBump, rewardPoolAddress } from './addresses.js';
 import {
   type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount,
   HOST_OPERATOR_OFFSET, LEASE_HOST_OFFSET, LEASE_RENTER_OFFSET, withBigints,
@@ -108,10 +108,10 @@ export class DecloudChain {
 
   /** Opens a lease with the connected wallet as renter; returns its address and id. */
   async openLease(p: OpenLeaseParams): Promise<{ lease: PublicKey; leaseId: bigint; signature: string }> {
-    const leaseId = p.leaseId ?? this.cheapLeaseId();
-    const lease = this.leaseAddress(this.wallet, leaseId);
+    const leaseId = p.leaseId ?? randomBytes(8).readBigUInt64LE();
+    const [lease, bump] = leaseAddressAndBump(this.wallet, leaseId, this.program.programId);
     const signature = await this.sendBuilt(this.program.methods
-      .openLease(bn(leaseId), bn(p.rate), bn(p.durationSecs), Array.from(p.termsHash))
+      .openLease(bn(leaseId), bn(p.rate), bn(p.durationSecs), Array.from(p.termsHash), bump)
       .accountsPartial({
         renter: this.wallet, config: this.config, host: this.hostAddress(p.hostOperator), lease, systemProgram: SystemProgram.programId,
       }));
@@ -197,14 +197,6 @@ export class DecloudChain {
     const failed = await connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
     throw programErrorOfStatus(value.err, failed?.meta?.logMessages ?? [])
       ?? new Error(`transaction ${signature} failed on-chain: ${JSON.stringify(value.err)}`);
-  }
-
-  /** A random lease id whose address has bump 255 (half of them do): open_lease then finds it at the first try. */
-  private cheapLeaseId(): bigint {
-    for (;;) {
-      const leaseId = randomBytes(8).readBigUInt64LE();
-      if (leaseBump(this.wallet, leaseId, this.program.programId) === 255) return leaseId;
-    }
   }
 
   private async requireHost(operator: PublicKey): Promise<HostAccount> {

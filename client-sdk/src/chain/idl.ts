@@ -388,7 +388,7 @@ export type Decloud = {
     {
       "name": "openLease",
       "docs": [
-        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash."
+        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump."
       ],
       "discriminator": [
         187,
@@ -480,6 +480,10 @@ export type Decloud = {
               32
             ]
           }
+        },
+        {
+          "name": "bump",
+          "type": "u8"
         }
       ]
     },
@@ -1860,7 +1864,7 @@ export const IDL = {
     {
       "name": "open_lease",
       "docs": [
-        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash."
+        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump."
       ],
       "discriminator": [
         187,
@@ -1952,6 +1956,10 @@ export const IDL = {
               32
             ]
           }
+        },
+        {
+          "name": "bump",
+          "type": "u8"
         }
       ]
     },

@@ -6,6 +6,7 @@
  */
 import { PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY } from '@solana/web3.js';
 import type { TransactionInstruction } from '@solana/web3.js';
+import { leaseAddressAndBump } from '@decloud/sdk/chain/addresses';
 import { CONFIG, REWARD_POOL, bn } from './chain.js';
 import type { DecloudProgram } from './chain.js';
 
@@ -26,9 +27,11 @@ export const activateHost = (p: DecloudProgram, a: Keys<'operator' | 'host'> & S
 export const deactivateHost = (p: DecloudProgram, a: Keys<'operator' | 'host'>) =>
   p.methods.deactivateHost().accountsPartial(a).instruction();
 
-export interface OpenArgs { leaseId: bigint; rate: bigint; durationSecs: bigint; termsHash: Uint8Array }
+/** `bump` defaults to the canonical bump of (renter, leaseId), as clients find it. */
+export interface OpenArgs { leaseId: bigint; rate: bigint; durationSecs: bigint; termsHash: Uint8Array; bump?: number }
 export const openLease = (p: DecloudProgram, args: OpenArgs, a: Keys<'renter' | 'host' | 'lease'> & Singletons) =>
-  p.methods.openLease(bn(args.leaseId), bn(args.rate), bn(args.durationSecs), Array.from(args.termsHash))
+  p.methods.openLease(bn(args.leaseId), bn(args.rate), bn(args.durationSecs), Array.from(args.termsHash),
+    args.bump ?? leaseAddressAndBump(a.renter, args.leaseId, p.programId)[1])
     .accountsPartial({ config: CONFIG, systemProgram: SystemProgram.programId, ...a }).instruction();
 
 export const topUpLease = (p: DecloudProgram, extraSecs: bigint, a: Keys<'renter' | 'lease'> & Singletons) =>

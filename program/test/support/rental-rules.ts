@@ -172,14 +172,16 @@ async function claim(world: RentalWorld, before: View, a: Extract<Action, { kind
   const epochs = host ? host.provenEpochs - host.rewardedEpochs : 0n;
   const available = before.lamports(REWARD_POOL) - world.rent.pool;
   const amount = bpsOf(available, min(epochs * BigInt(world.params.rewardBps), 10_000n));
+  const share = hostShare(world, before, h, amount);
   return {
     instructions: [await ix.claimRewards(world.program, { operator: signer.publicKey, owner, host: h.host })],
     signers: [signer],
     allowed: a.byOperator && a.toOwner && host !== null && host.status !== 'Jailed' && epochs > 0n && amount > 0n,
-    deltas: [[REWARD_POOL, -amount], [owner, amount]],
+    deltas: [[REWARD_POOL, -amount], ...share.deltas],
     verify: (after) => {
       const claimed = after.host(h.host) as HostState;
       same([claimed.rewardedEpochs, claimed.rewardsClaimed], [host?.provenEpochs, (host?.rewardsClaimed ?? 0n) + amount], 'claim: epochs and total');
+      same([claimed.stake], [(host?.stake ?? 0n) + share.staked], 'claim: a reward the owner address could not hold joined the stake');
       same([after.pool().totalClaimed], [before.pool().totalClaimed + amount], 'claim: pool total');
     },
   };
@@ -297,10 +299,24 @@ function settlement(world: RentalWorld, lease: LeaseState | null): { amount: big
   return { amount, fee: bpsOf(amount, BigInt(world.params.feeBps)) };
 }
 
-function verifySettled(world: RentalWorld, h: HostActor, before: View, after: View, paid: { amount: bigint; fee: bigint }): void {
+/**
+ * Where a payout to a host's owner goes: the owner address, or the host's stake when that
+ * address could not hold it (it would end between 0 and its rent-exempt minimum; see
+ * program/src/instructions/owner_payout.rs).
+ */
+function hostShare(world: RentalWorld, before: View, h: HostActor, amount: bigint): { deltas: [PublicKey, bigint][]; staked: bigint } {
+  if (amount === 0n) return { deltas: [], staked: 0n };
+  if (before.lamports(h.owner.publicKey) + amount >= world.rent.wallet) return { deltas: [[h.owner.publicKey, amount]], staked: 0n };
+  return { deltas: [[h.host, amount]], staked: amount };
+}
+
+/** `slash`: what penalize took from the stake before settling. */
+function verifySettled(world: RentalWorld, h: HostActor, before: View, after: View, paid: { amount: bigint; fee: bigint }, slash = 0n): void {
   const host = before.host(h.host) as HostState;
   same([after.host(h.host)?.earned], [host.earned + paid.amount - paid.fee], 'settle: host earned');
   same([after.pool().totalFees], [before.pool().totalFees + paid.fee], 'settle: pool fees');
+  const { staked } = hostShare(world, before, h, paid.amount - paid.fee);
+  same([after.host(h.host)?.stake], [host.stake - slash + staked], 'settle: the stake changed only by the slash and a share the owner could not hold');
 }
 
 async function settle(world: RentalWorld, before: View, a: Extract<Action, { kind: 'settle' }>): Promise<Draft> {
@@ -314,7 +330,7 @@ async function settle(world: RentalWorld, before: View, a: Extract<Action, { kin
     signers: [],
     allowed: lease !== null && a.toOwner,
     lease: rec,
-    deltas: [[rec.address, -paid.amount], [owner, paid.amount - paid.fee], [REWARD_POOL, paid.fee]],
+    deltas: [[rec.address, -paid.amount], ...hostShare(world, before, h, paid.amount - paid.fee).deltas, [REWARD_POOL, paid.fee]],
     verify: (after) => {
       const settled = after.lease(rec.address) as LeaseState;
       same([settled.paid, settled.settledSecs], [(lease?.paid ?? 0n) + paid.amount, lease?.provenSecs], 'settle: paid and settled seconds');
@@ -330,16 +346,16 @@ function closing(world: RentalWorld, before: View, rec: LeaseRecord, slash: bigi
   const paid = settlement(world, lease);
   const balance = before.lamports(rec.address);
   return [
-    [rec.address, -balance], [h.owner.publicKey, paid.amount - paid.fee], [REWARD_POOL, paid.fee],
+    [rec.address, -balance], ...hostShare(world, before, h, paid.amount - paid.fee).deltas, [REWARD_POOL, paid.fee],
     [rec.renter.publicKey, balance - paid.amount + slash], [h.host, -slash],
   ];
 }
 
-function verifyClosed(world: RentalWorld, rec: LeaseRecord, before: View, after: View): void {
+function verifyClosed(world: RentalWorld, rec: LeaseRecord, before: View, after: View, slash = 0n): void {
   const h = world.hostAt(rec.hostIndex);
   same([after.account(rec.address)], [null], 'close: the lease account is gone');
   same([after.host(h.host)?.openLeases], [(before.host(h.host)?.openLeases ?? 0) - 1], 'close: host open leases');
-  verifySettled(world, h, before, after, settlement(world, before.lease(rec.address)));
+  verifySettled(world, h, before, after, settlement(world, before.lease(rec.address)), slash);
 }
 
 async function close(world: RentalWorld, before: View, a: Extract<Action, { kind: 'close' }>): Promise<Draft> {
@@ -377,9 +393,8 @@ async function penalize(world: RentalWorld, before: View, a: Extract<Action, { k
     lease: rec,
     deltas: closing(world, before, rec, slash),
     verify: (after) => {
-      verifyClosed(world, rec, before, after);
-      const jailed = after.host(h.host) as HostState;
-      same([jailed.status, jailed.stake], ['Jailed', (host?.stake ?? 0n) - slash], 'penalize: host jailed and slashed');
+      verifyClosed(world, rec, before, after, slash);
+      same([after.host(h.host)?.status], ['Jailed'], 'penalize: host jailed');
     },
   };
 }
