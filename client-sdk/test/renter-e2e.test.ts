@@ -12,6 +12,7 @@ import { followLogs } from '../src/access/follow-logs.js';
 import { DecloudChain } from '../src/chain/client.js';
 import { DecloudProgramError } from '../src/chain/errors.js';
 import { DeCloud } from '../src/renter/decloud.js';
+import type { OfferResources } from '../src/offers/types.js';
 import type { Lease } from '../src/renter/lease.js';
 import { LEASE_ACCOUNT_BYTES } from '../src/renter/lease.js';
 import { RENT_STEPS } from '../src/renter/rent-progress.js';
@@ -33,6 +34,8 @@ let lease: Lease;
 /** Renter balance before the main lease, and the fees of its transactions since. */
 let balanceBefore: bigint;
 const mainFees: string[] = [];
+/** The host's offered resources before the main lease. */
+let offeredBefore: OfferResources;
 
 async function connect(wallet: Keypair): Promise<DeCloud> {
   const instance = await DeCloud.connect({ rpcUrl: world.rpcUrl, bootstrap: world.bootstrap, wallet });
@@ -107,6 +110,7 @@ test('bad rentals fail before any money moves: image, duration, funds', async ()
 
 test('rent: quote, fund, start, running, reported step by step; the escrow holds rate x duration', async () => {
   const [offer] = await decloud.findHosts({ image: IMAGE });
+  offeredBefore = offer!.offer.resources;
   balanceBefore = await balanceOf(world.connection, renter.publicKey);
   const progress: RentProgress[] = [];
   lease = await decloud.rent(offer!, { image: IMAGE, hours: 1, resources: { cpuCores: 1, memoryMiB: 256 }, env: { GREETING: 'hello' } }, {
@@ -131,6 +135,14 @@ test('rent: quote, fund, start, running, reported step by step; the escrow holds
   const fee = await feeOf(world.connection, funded.signature);
   assert.is(await balanceOf(world.connection, renter.publicKey), balanceBefore - info.deposit - rent - fee, 'deposit + account rent + fee, exactly');
   assert.equal((await decloud.leases()).map((l) => l.address), [lease.address]);
+});
+
+test('the host republishes its offer at once with what the lease left free', async () => {
+  const offered = (await eventually(() => decloud.findHost(world.host.peerId), (o) => o.offer.resources.memoryMiB < offeredBefore.memoryMiB,
+    'an offer with less free memory', 10_000)).offer.resources;
+  assert.equal([offered.cpuCores, offered.memoryMiB, offered.diskGiB], [offeredBefore.cpuCores - 1, offeredBefore.memoryMiB - 256, offeredBefore.diskGiB - 1]);
+  assert.is(offered.benchScore, offeredBefore.benchScore, 'what the machine is stays the same');
+  assert.equal(await decloud.findHosts({ minMemoryMiB: offeredBefore.memoryMiB }, { timeoutMs: 1000 }), [], 'a renter needing the whole machine no longer finds it');
 });
 
 test('exec: output, exit code and the lease\'s environment', async () => {
@@ -264,6 +276,12 @@ test('end pays the host rate x proven time and refunds the rest: the renter paid
   const refused = await rejection(lease.exec(['echo', 'gone'], BOUNDED));
   assert.instance(refused, AccessRefusedError);
   assert.match((refused as AccessRefusedError).reason, /UNKNOWN_LEASE|LEASE_CLOSED|NOT_ACTIVE/);
+});
+
+test('once the lease is gone, the host offers the whole capacity again', async () => {
+  const offered = (await eventually(() => decloud.findHost(world.host.peerId), (o) => o.offer.resources.memoryMiB === offeredBefore.memoryMiB,
+    'an offer with all memory free again', 30_000)).offer.resources;
+  assert.equal([offered.cpuCores, offered.diskGiB], [offeredBefore.cpuCores, offeredBefore.diskGiB]);
 });
 
 test('an early end refunds exactly the unproven time', async () => {

@@ -12,6 +12,7 @@ import { signOffer, verifyOffer } from '@decloud/sdk/offers/sign';
 import { measureCapacity, sellableCapacity } from '../src/capacity/index.js';
 import type { SellableCapacity } from '../src/capacity/index.js';
 import { MAX_OFFER_ADDRS, OfferSeq, buildOffer, clipUtf8, freeCapacity, offerAddrs } from '../src/daemon/index.js';
+import { freeGpus } from '../src/daemon/offer-builder.js';
 import type { OfferInputs } from '../src/daemon/index.js';
 import { OfferHistory } from '../src/daemon/offer-history.js';
 import type { LeaseRecord, LeaseState } from '../src/leases/index.js';
@@ -30,7 +31,7 @@ test.after(async () => { await dir?.remove(); });
 
 function inputs(changes: Partial<OfferInputs> = {}): OfferInputs {
   return {
-    operator: operator.publicKey.toBase58(), peerId, addrs: [`/ip4/127.0.0.1/tcp/4011/p2p/${peerId}`], sellable, benchScore: 1000,
+    operator: operator.publicKey.toBase58(), peerId, addrs: [`/ip4/127.0.0.1/tcp/4011/p2p/${peerId}`], sellable, free: freeCapacity(sellable, []), benchScore: 1000,
     region: { country: 'DE', label: 'rack 4' }, prices: { cpuCore: 10n, memoryGiB: 2n, diskGiB: 1n, gpu: 100n }, images: [IMAGE],
     limits: { minLeaseSecs: 60, maxLeaseSecs: 86_400 }, stake: 1_000_000_000n, seq: 7n, now: Date.now(), ttlMs: 3_600_000, ...changes,
   };
@@ -54,7 +55,7 @@ test('the offer built from this machine signs and verifies, carrying what was me
 
 test('long model names are clipped to the offer limits at a character boundary', () => {
   const many = { ...sellable, cpuModel: 'Ü'.repeat(200), gpus: [{ model: 'ĞPU '.repeat(40), memoryMiB: 24_576, count: 2 }] };
-  const { offer } = signOffer(buildOffer(inputs({ sellable: many })), operator.secretKey);
+  const { offer } = signOffer(buildOffer(inputs({ sellable: many, free: freeCapacity(many, []) })), operator.secretKey);
   assert.ok(new TextEncoder().encode(offer.resources.cpuModel).length <= OFFER_LIMITS.maxCpuModelBytes);
   assert.ok(new TextEncoder().encode(offer.resources.gpus[0]!.model).length <= OFFER_LIMITS.maxGpuModelBytes);
   fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.integer({ min: 0, max: 64 }), (text, max) => {
@@ -82,6 +83,20 @@ test('free capacity is the sellable capacity minus the live leases only', () => 
   const free = freeCapacity(base, [record('running', 2, 4096), record('funded', 1, 1024), record('closed', 4, 4096), record('failed', 4, 4096), record('ending', 1, 1024)]);
   assert.equal(free, { cpuCores: 4, memoryMiB: 10_240, diskGiB: 97, gpus: 2 });
   assert.equal(freeCapacity(base, [record('running', 9, 99_999)]), { cpuCores: 0, memoryMiB: 0, diskGiB: 99, gpus: 2 }, 'never below zero');
+});
+
+test('the offer shows what the leases leave free; a booked host still signs a valid offer with nothing free', () => {
+  const base: SellableCapacity = { ...sellable, cpuCores: 8, memoryMiB: 16_384, diskGiB: 100, gpus: [{ model: 'A', memoryMiB: 1, count: 2 }, { model: 'B', memoryMiB: 2, count: 3 }] };
+  const now = Date.now();
+  const offerWith = (free: OfferInputs['free']) =>
+    verifyOffer(signOffer(buildOffer(inputs({ sellable: base, free, now })), operator.secretKey).bytes, { now }).offer.resources;
+  const partly = offerWith({ cpuCores: 5, memoryMiB: 12_288, diskGiB: 90, gpus: 4 });
+  assert.equal([partly.cpuCores, partly.memoryMiB, partly.diskGiB], [5, 12_288, 90]);
+  assert.equal(partly.gpus, [{ model: 'A', memoryMiB: 1, count: 1 }, { model: 'B', memoryMiB: 2, count: 3 }]);
+  const booked = offerWith({ cpuCores: 0, memoryMiB: 0, diskGiB: 0, gpus: 0 });
+  assert.equal([booked.cpuCores, booked.memoryMiB, booked.diskGiB, booked.gpus], [0, 0, 0, []]);
+  assert.equal(freeGpus(base.gpus, 1), [{ model: 'B', memoryMiB: 2, count: 1 }], 'taken GPUs come off the kinds in order');
+  assert.equal(freeGpus(base.gpus, 5), base.gpus);
 });
 
 test('the offer seq grows across restarts (file), never falls below the clock, and survives a damaged file', async () => {

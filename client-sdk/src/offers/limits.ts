@@ -54,10 +54,11 @@ export function checkOffer(offer: Offer): void {
 
   const r = offer.resources;
   check.object('offer.resources', r);
-  check.integer('offer.resources.cpuCores', r.cpuCores, 1, L.maxCpuCores);
+  // Resources are what the host has free now: 0 when it is fully booked.
+  check.integer('offer.resources.cpuCores', r.cpuCores, 0, L.maxCpuCores);
   check.text('offer.resources.cpuModel', r.cpuModel, 0, L.maxCpuModelBytes);
   check.integer('offer.resources.benchScore', r.benchScore, 0, U32_MAX);
-  check.integer('offer.resources.memoryMiB', r.memoryMiB, 1, U32_MAX);
+  check.integer('offer.resources.memoryMiB', r.memoryMiB, 0, U32_MAX);
   check.integer('offer.resources.diskGiB', r.diskGiB, 0, U32_MAX);
   check.list('offer.resources.gpus', r.gpus, 0, L.maxGpuKinds);
   r.gpus.forEach((gpu, i) => {

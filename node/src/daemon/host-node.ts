@@ -20,7 +20,7 @@ import { measureCapacity, runBenchmark, sellableCapacity } from '../capacity/ind
 import type { SellableCapacity } from '../capacity/index.js';
 import { readOperatorKey } from '../config/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { createLeaseManager, LEASE_STATES, LevelLeaseStore } from '../leases/index.js';
+import { createLeaseManager, isLive, LEASE_STATES, LevelLeaseStore } from '../leases/index.js';
 import type { LeaseState } from '../leases/index.js';
 import { bounded } from '../leases/signal.js';
 import { createNodeMetrics, startMetricsServer } from '../metrics/index.js';
@@ -81,6 +81,8 @@ export interface HostNode {
 /** Flushing pending receipts on the way out must not hold a stop for long. */
 const FINAL_FLUSH_MS = 5000;
 const EARNED_READ_MS = 3000;
+/** After a lease takes or frees capacity: long enough to fold a burst of changes into one publication. */
+const CAPACITY_REPUBLISH_DELAY_MS = 500;
 
 export async function startHostNode(config: ResolvedConfig, options: StartHostNodeOptions = {}): Promise<HostNode> {
   const { signal } = options;
@@ -221,6 +223,7 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
         peerId: node.peerId.toString(),
         addrs: node.getMultiaddrs().map(String),
         sellable,
+        free: freeCapacity(sellable, await manager.list()),
         benchScore: bench.score,
         region: config.region,
         prices: config.prices,
@@ -255,6 +258,17 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
       emit({ kind: 'offer-published', seq: report.signed.offer.seq, gossipRecipients: report.gossipRecipients, recordStored: report.recordStored });
     });
     publisher.events.on('error', ({ error }) => log.warn({ err: error.message }, 'publishing the offer failed; retrying next interval'));
+    // A lease that takes or gives back capacity changes the offer: publish it again shortly
+    // (once for a burst of changes), not only at the next interval.
+    let republish: ReturnType<typeof setTimeout> | undefined;
+    manager.events.on('lease:state', ({ from, to }) => {
+      if (isLive(from) === isLive(to) || republish !== undefined) return;
+      republish = setTimeout(() => {
+        republish = undefined;
+        publisher.publishNow().catch((error: Error) => log.warn({ err: error.message }, 'publishing the changed offer failed; retrying next interval'));
+      }, CAPACITY_REPUBLISH_DELAY_MS);
+    });
+    teardown.add('no longer republishing on lease changes', () => clearTimeout(republish));
     checkpoint();
 
     const startedAt = clock();

@@ -1,6 +1,12 @@
-/** The host's offer, built from what it measured, what the operator configured and where it listens. */
+/**
+ * The host's offer, built from what it measured, what the operator configured, what its
+ * leases leave free and where it listens. An offer shows the free resources, so renters
+ * filtering on them skip a host that is booked; the daemon republishes when a lease takes
+ * or gives back capacity.
+ */
 import { OFFER_LIMITS } from '@decloud/sdk/offers/limits';
-import type { Offer, OfferRegion, UnitPrices } from '@decloud/sdk/offers/types';
+import type { FreeCapacity } from '@decloud/sdk/quotes/types';
+import type { GpuSpec, Offer, OfferRegion, UnitPrices } from '@decloud/sdk/offers/types';
 import type { SellableCapacity } from '../capacity/index.js';
 
 export interface OfferInputs {
@@ -8,6 +14,8 @@ export interface OfferInputs {
   peerId: string;
   addrs: string[];
   sellable: SellableCapacity;
+  /** What the live leases leave of `sellable` (freeCapacity). */
+  free: FreeCapacity;
   benchScore: number;
   region: OfferRegion;
   prices: UnitPrices;
@@ -25,7 +33,7 @@ export interface OfferInputs {
 export const MAX_OFFER_ADDRS = 8;
 
 export function buildOffer(inputs: OfferInputs): Offer {
-  const { sellable } = inputs;
+  const { sellable, free } = inputs;
   return {
     version: 1,
     kind: 'docker',
@@ -33,12 +41,12 @@ export function buildOffer(inputs: OfferInputs): Offer {
     peerId: inputs.peerId,
     addrs: offerAddrs(inputs.addrs),
     resources: {
-      cpuCores: Math.min(sellable.cpuCores, OFFER_LIMITS.maxCpuCores),
+      cpuCores: Math.min(free.cpuCores, OFFER_LIMITS.maxCpuCores),
       cpuModel: clipUtf8(sellable.cpuModel, OFFER_LIMITS.maxCpuModelBytes),
       benchScore: inputs.benchScore,
-      memoryMiB: sellable.memoryMiB,
-      diskGiB: sellable.diskGiB,
-      gpus: sellable.gpus.slice(0, OFFER_LIMITS.maxGpuKinds).map((gpu) => ({
+      memoryMiB: free.memoryMiB,
+      diskGiB: free.diskGiB,
+      gpus: freeGpus(sellable.gpus, free.gpus).slice(0, OFFER_LIMITS.maxGpuKinds).map((gpu) => ({
         model: clipUtf8(gpu.model, OFFER_LIMITS.maxGpuModelBytes),
         memoryMiB: gpu.memoryMiB,
         count: Math.min(gpu.count, OFFER_LIMITS.maxGpusPerKind),
@@ -54,6 +62,21 @@ export function buildOffer(inputs: OfferInputs): Offer {
     issuedAt: inputs.now,
     expiresAt: inputs.now + inputs.ttlMs,
   };
+}
+
+/**
+ * The GPU kinds with `free` GPUs left in all: leases ask for a number of GPUs, not a model,
+ * so the taken ones come off the kinds in order; a kind with none left is not listed.
+ */
+export function freeGpus(kinds: GpuSpec[], free: number): GpuSpec[] {
+  let taken = kinds.reduce((sum, gpu) => sum + gpu.count, 0) - free;
+  const left: GpuSpec[] = [];
+  for (const gpu of kinds) {
+    const gone = Math.min(Math.max(taken, 0), gpu.count);
+    taken -= gone;
+    if (gpu.count > gone) left.push({ ...gpu, count: gpu.count - gone });
+  }
+  return left;
 }
 
 /**
