@@ -92,6 +92,7 @@ async function rental(samples: Samples, run: number): Promise<void> {
   record(samples, 'claim_rewards', chain.send([await ix.claimRewards(chain.program, { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host })], [host.operator]));
   record(samples, 'deactivate_host', chain.send([await ix.deactivateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   record(samples, 'withdraw_stake', chain.send([await ix.withdrawStake(chain.program, { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host })], [host.operator]));
+  record(samples, 'add_stake', chain.send([await ix.addStake(chain.program, chain.params.minHostStake, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
 
   const unreliable = await register('unreliable host');
   const abandoned = await open(unreliable, 'abandoned rental');
@@ -125,7 +126,7 @@ export async function benchProgram(runs = 15): Promise<Record<string, Stats | Re
   const proofs = [...(samples.get('post_proof (receipt)') ?? []), ...(samples.get('post_proof (attestation)') ?? [])];
   const results = new Map([...[...samples].map(([name, values]) => [name, stats(values)] as const), ['post_proof', stats(proofs)] as const]);
   const order = ['initialize', 'fund_rewards', 'register_host', 'activate_host', 'deactivate_host', 'open_lease', 'top_up_lease', 'post_proof',
-    'post_proof (receipt)', 'post_proof (attestation)', 'settle_lease', 'close_lease', 'penalize_host', 'claim_rewards', 'withdraw_stake'];
+    'post_proof (receipt)', 'post_proof (attestation)', 'settle_lease', 'close_lease', 'penalize_host', 'claim_rewards', 'withdraw_stake', 'add_stake'];
 
   const plain = { head: [], border: [] };
   const cuTable = new Table({ head: ['instruction', 'CU median', 'min', 'max', 'target', 'median within', 'max within', 'published (reference)'], style: plain });

@@ -314,4 +314,36 @@ test('deactivate takes the host off the market; withdraw waits for open leases, 
   assert.is((await hostAccount()).stake, 0n);
 });
 
+test('add-stake refuses a non-positive amount and more than the operator holds, then stakes again', async () => {
+  const operatorBalance = async () => BigInt(await world.connection.getBalance(operator.publicKey, 'confirmed'));
+  const before = await operatorBalance();
+  for (const amount of ['0', '-1']) {
+    const refused = await cli('add-stake', amount);
+    assert.is(refused.code, 1, amount);
+    assert.match(refused.stderr, `BAD_AMOUNT: the amount must be a positive amount of SOL such as 1 or 0.5, got "${amount}"`);
+  }
+  const tooMuch = await cli('add-stake', '50');
+  assert.is(tooMuch.code, 1);
+  assert.match(tooMuch.stderr, `INSUFFICIENT_SOL: the operator ${operator.publicKey.toBase58()} holds`);
+  assert.is(await operatorBalance(), before, 'a refusal sends nothing');
+  assert.is((await hostAccount()).stake, 0n);
+
+  const min = world.genesis.minHostStake;
+  assert.is(min, SOL, 'twice 0.5 SOL reaches the minimum');
+  const hostAddress = clientOf(world.connection, operator).hostAddress(operator.publicKey);
+  const hostLamports = BigInt(await world.connection.getBalance(hostAddress, 'confirmed'));
+  const half = await cli('add-stake', '0.5');
+  assert.is(half.code, 0, half.stderr);
+  assert.match(half.stdout, `added 0.5 SOL (500000000 lamports) to the stake: now 0.5 SOL (500000000 lamports)\nthe minimum host stake is`);
+  const rest = await cli('add-stake', '0.5', '--json');
+  assert.is(rest.code, 0, rest.stderr);
+  const result = JSON.parse(rest.stdout) as { added: string; stake: string; status: string; signature: string };
+  assert.equal({ added: result.added, stake: result.stake, status: result.status }, { added: String(SOL / 2n), stake: String(min), status: 'inactive' });
+  const host = await hostAccount();
+  assert.is(host.stake, min);
+  assert.is(hostStatusOf(host.status), 'inactive', 'the next start activates it');
+  assert.is(BigInt(await world.connection.getBalance(hostAddress, 'confirmed')) - hostLamports, min, 'the stake is in the host account');
+  assert.ok(before - await operatorBalance() >= min, 'the operator paid it');
+});
+
 test.run();

@@ -78,6 +78,16 @@ test('no config: exit 1 with the command that makes one', async () => {
   assert.not.ok(existsSync(join(empty.path, 'operator-key.json')));
 });
 
+test('add-stake refuses a bad amount and an operator without a host: exit 1, nothing changed', async () => {
+  const bad = await runCli(['--data', data.path, 'add-stake', 'lots']);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, 'BAD_AMOUNT: the amount must be a positive amount of SOL such as 1 or 0.5, got "lots"');
+  const unregistered = await runCli(['--data', data.path, 'add-stake', '1']);
+  assert.is(unregistered.code, 1);
+  assert.match(unregistered.stderr, /NOT_REGISTERED: no host is registered for operator \w+ on this chain: decloud-node start registers it/);
+  await assertNothingChanged();
+});
+
 test('status with the chain down names the URL and the fix', async () => {
   const status = await runCli(['--data', data.path, 'status'], { DECLOUD_RPC_URL: 'http://127.0.0.1:9' });
   assert.is(status.code, 1);

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PublicKey } from '@solana/web3.js';
-import { CONFIG, CU_BUDGET, REWARD_POOL, SOL, TestChain, expectOk } from './support/chain.js';
+import { CONFIG, CU_BUDGET, IDL, REWARD_POOL, SOL, TestChain, expectOk } from './support/chain.js';
 import type { Outcome } from './support/chain.js';
 import { readHost, readLease, readPool } from './support/accounts.js';
 import {
@@ -52,6 +52,7 @@ test('a rental from registration to penalty: every instruction, lamports conserv
   const hostAccounts = { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host };
   step('claim_rewards', chain.send([await ix.claimRewards(chain.program, hostAccounts)], [host.operator]));
   step('deactivate_host', chain.send([await ix.deactivateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
+  step('add_stake', chain.send([await ix.addStake(chain.program, SOL, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   step('activate_host', chain.send([await ix.activateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   step('close_lease', chain.send([await closeInstruction(chain, host, lease)], [lease.renter]));
 
@@ -79,6 +80,10 @@ test('a rental from registration to penalty: every instruction, lamports conserv
 
   console.log('  compute units per instruction:');
   for (const [name, units] of cu) console.log(`    ${name.padEnd(26)} ${String(units).padStart(6)}`);
+  const driven = new Set(cu.map(([step]) => step.split(' ')[0]));
+  const byFixtures = ['initialize', 'register_host']; // TestChain.create, registeredHost
+  const missing = IDL.instructions.map((i) => i.name).filter((name) => !byFixtures.includes(name) && !driven.has(name));
+  assert.equal(missing, [], 'the story drives every instruction of the IDL');
   for (const [name, budget] of Object.entries(CU_BUDGET)) {
     const units = cu.filter(([step]) => step.split(' ')[0] === name).map(([, u]) => u);
     assert.ok(units.length > 0 && Math.max(...units) <= budget, `${name}: ${units.join(', ')} CU, budget ${budget}`);

@@ -206,7 +206,7 @@ test(`${RUNS} random scenarios: conservation, no change on failure, payment boun
   for (const [kind, { ok, failed }] of tally) {
     assert.ok(ok > 0 && failed > 0, `${kind} both succeeded (${ok}) and failed (${failed}) in some scenario`);
   }
-  assert.is(tally.size, 14, 'every transaction kind ran');
+  assert.is(tally.size, 15, 'every transaction kind ran');
 });
 
 test.run();

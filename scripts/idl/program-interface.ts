@@ -121,6 +121,10 @@ export const instructions: InstructionSpec[] = [
     name: 'withdraw_stake', docs: 'Returns the whole stake to the owner once no lease is open; the host becomes inactive (or stays jailed).',
     accounts: [{ name: 'operator', signer: true }, owner, hostOf('operator')], args: [],
   },
+  {
+    name: 'add_stake', docs: "The operator adds lamports to its host's stake (top up, or stake again after withdraw_stake); not while jailed.",
+    accounts: [{ name: 'operator', writable: true, signer: true }, hostOf('operator'), systemProgram], args: [['amount', 'u64']],
+  },
 ];
 
 export const errors: [code: number, name: string, msg: string][] = [

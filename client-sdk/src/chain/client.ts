@@ -173,6 +173,12 @@ export class DecloudChain {
       .accountsPartial({ operator: this.wallet, owner: host.owner, host: this.hostAddress(this.wallet) }));
   }
 
+  /** Moves `lamports` from the connected wallet (the operator) into its host's stake. */
+  addStake(lamports: bigint): Promise<string> {
+    return this.sendBuilt(this.program.methods.addStake(bn(lamports))
+      .accountsPartial({ operator: this.wallet, host: this.hostAddress(this.wallet), systemProgram: SystemProgram.programId }));
+  }
+
   /** Sends instructions in one transaction signed by the wallet and waits for its confirmation. */
   send(instructions: TransactionInstruction[]): Promise<string> {
     return withProgramErrors(() => this.sendAndConfirm(new Transaction().add(...instructions)));

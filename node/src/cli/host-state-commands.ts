@@ -1,14 +1,18 @@
 /**
  * `decloud-node deactivate` and `withdraw`: leaving the market. Deactivating stops new
  * leases (running ones go on to their end); the stake comes back once no lease is open.
+ * `add-stake` tops the stake up, or stakes again after a withdrawal (the next start
+ * re-activates the host).
  */
+import type { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { DecloudProgramError, hostStatusOf } from '@decloud/sdk/chain/index';
+import type { DecloudChain } from '@decloud/sdk/chain/index';
 import { resolveDataDir } from '../config/index.js';
 import { DaemonError } from '../daemon/daemon-error.js';
 import { runningDaemon } from '../daemon/daemon-state.js';
 import { CliError } from './cli-error.js';
-import { json, solAndLamports } from './format.js';
+import { json, lamportsOfSol, sol, solAndLamports } from './format.js';
 import { operatorContext } from './operator-context.js';
 import { requireHost } from './require-host.js';
 
@@ -55,6 +59,48 @@ export function withdrawCommand(program: Command): void {
       }
       process.stdout.write(`withdrew the stake, ${solAndLamports(host.stake)}, to ${host.owner.toBase58()}\n`);
     });
+}
+
+export function addStakeCommand(program: Command): void {
+  program
+    .command('add-stake <sol>')
+    .description("move SOL from the operator into the host's stake (a top-up, or staking again after withdraw)")
+    .option('--json', 'print as JSON')
+    .action(async (amount: string, options: { json?: boolean }, command: Command) => {
+      const lamports = lamportsOfSol(amount);
+      if (lamports === undefined || lamports === 0n) {
+        throw new CliError('BAD_AMOUNT', `the amount must be a positive amount of SOL such as 1 or 0.5, got ${JSON.stringify(amount)}`);
+      }
+      const { operator, chain, programConfig } = await operatorContext(command.optsWithGlobals<{ data?: string }>().data);
+      const host = await requireHost(chain, operator.publicKey);
+      const status = hostStatusOf(host.status);
+      if (status === 'jailed') {
+        throw new CliError('HOST_JAILED', 'the host is jailed (penalized for missing uptime proofs) and takes no more stake: take back what is left of it with decloud-node withdraw');
+      }
+      await requireBalance(chain, operator.publicKey, lamports);
+      const signature = await chain.addStake(lamports);
+      const stake = host.stake + lamports;
+      if (options.json) {
+        process.stdout.write(`${json({ added: lamports, stake, status, signature })}\n`);
+        return;
+      }
+      const min = programConfig.minHostStake;
+      const next = stake < min ? `the minimum host stake is ${solAndLamports(min)}: add ${sol(min - stake)} more before the host can be active`
+        : status === 'active' ? undefined : 'the host is not active: decloud-node start activates it';
+      process.stdout.write(`added ${solAndLamports(lamports)} to the stake: now ${solAndLamports(stake)}\n${next ? `${next}\n` : ''}`);
+    });
+}
+
+// One signature's fee, with room to spare.
+const FEE_MARGIN_LAMPORTS = 10_000n;
+
+/** The operator pays the amount and the fee, and keeps its account's rent-exempt minimum. */
+async function requireBalance(chain: DecloudChain, operator: PublicKey, lamports: bigint): Promise<void> {
+  const balance = BigInt(await chain.connection.getBalance(operator, 'confirmed'));
+  const needed = lamports + BigInt(await chain.connection.getMinimumBalanceForRentExemption(0)) + FEE_MARGIN_LAMPORTS;
+  if (balance >= needed) return;
+  const key = operator.toBase58();
+  throw new CliError('INSUFFICIENT_SOL', `the operator ${key} holds ${solAndLamports(balance)}; adding ${sol(lamports)} needs about ${sol(needed)} (the amount, the fee and the minimum a wallet keeps): send SOL to ${key} (on a local or test chain: solana airdrop)`);
 }
 
 function withdrawRefusal(err: unknown, openLeases: number): CliError | undefined {

@@ -5,11 +5,12 @@
  *   decloud-node start                             run the node in the foreground
  *   decloud-node status | leases | earnings        what the host and its node are doing
  *   decloud-node claim | deactivate | withdraw     rewards, leaving the market, the stake back
+ *   decloud-node add-stake <SOL>                   top the stake up, or stake again after withdraw
  */
 import { Command } from 'commander';
 import { claimCommand } from './claim-command.js';
 import { earningsCommand } from './earnings-command.js';
-import { deactivateCommand, withdrawCommand } from './host-state-commands.js';
+import { addStakeCommand, deactivateCommand, withdrawCommand } from './host-state-commands.js';
 import { initCommand } from './init-command.js';
 import { leasesCommand } from './leases-command.js';
 import { startCommand } from './start-command.js';
@@ -20,7 +21,7 @@ const program = new Command('decloud-node')
   .option('--data <dir>', 'data folder (config.json, operator key, lease store); default $DECLOUD_DATA or ~/.decloud-node')
   .showHelpAfterError();
 
-for (const add of [initCommand, startCommand, statusCommand, leasesCommand, earningsCommand, claimCommand, deactivateCommand, withdrawCommand]) add(program);
+for (const add of [initCommand, startCommand, statusCommand, leasesCommand, earningsCommand, claimCommand, deactivateCommand, withdrawCommand, addStakeCommand]) add(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -131,11 +131,11 @@ function specHashBytes(value: Uint8Array | string): Uint8Array {
 const sol = (lamports: bigint) => `${Number(lamports) / LAMPORTS_PER_SOL} SOL`;
 
 function stakeTooLow(stake: bigint, min: bigint, cause?: unknown): ProverError {
-  return new ProverError('STAKE_TOO_LOW', `the stake ${stake} lamports (${sol(stake)}) is below the program's minimum host stake ${min} (${sol(min)}): set the node's stake to at least ${min} lamports; a registered host cannot add stake, so a host registered with less needs a new operator key`, { cause });
+  return new ProverError('STAKE_TOO_LOW', `the stake ${stake} lamports (${sol(stake)}) is below the program's minimum host stake ${min} (${sol(min)}): set the node's stake to at least ${min} lamports before registering; a registered host tops its stake up with decloud-node add-stake <SOL>`, { cause });
 }
 
 function jailed(host: PublicKey, cause?: unknown): ProverError {
-  return new ProverError('HOST_JAILED', `host ${host.toBase58()} is jailed (it was penalized for not proving uptime) and can serve no leases: withdraw its remaining stake (decloud-node deactivate) and register with a new operator key`, { cause });
+  return new ProverError('HOST_JAILED', `host ${host.toBase58()} is jailed (it was penalized for not proving uptime) and can serve no leases: withdraw its remaining stake (decloud-node withdraw) and register with a new operator key`, { cause });
 }
 
 function insufficientSol(operator: PublicKey, balance: bigint, needed: bigint, cause?: unknown): ProverError {

@@ -3,6 +3,7 @@
 
 pub mod account_checks;
 pub mod activate_host;
+pub mod add_stake;
 pub mod claim_rewards;
 pub mod close_lease;
 pub mod deactivate_host;
@@ -36,6 +37,7 @@ const CLOSE_LEASE: u64 = u64::from_le_bytes(close_lease::DISCRIMINATOR);
 const PENALIZE_HOST: u64 = u64::from_le_bytes(penalize_host::DISCRIMINATOR);
 const CLAIM_REWARDS: u64 = u64::from_le_bytes(claim_rewards::DISCRIMINATOR);
 const WITHDRAW_STAKE: u64 = u64::from_le_bytes(withdraw_stake::DISCRIMINATOR);
+const ADD_STAKE: u64 = u64::from_le_bytes(add_stake::DISCRIMINATOR);
 
 pub fn dispatch(input: &Input) -> ProgramResult {
     let data = input.data();
@@ -61,6 +63,7 @@ pub fn dispatch(input: &Input) -> ProgramResult {
         PENALIZE_HOST => penalize_host::process(input, args),
         CLAIM_REWARDS => claim_rewards::process(input, args),
         WITHDRAW_STAKE => withdraw_stake::process(input, args),
+        ADD_STAKE => add_stake::process(input, args),
         _ => Err(ProgramError::UnknownInstruction),
     }
 }
@@ -75,9 +78,10 @@ mod tests {
         assert_eq!(open_lease::DISCRIMINATOR, [187, 79, 139, 164, 14, 110, 255, 127]);
         assert_eq!(post_proof::DISCRIMINATOR, [112, 117, 74, 221, 176, 119, 95, 28]);
         assert_eq!(withdraw_stake::DISCRIMINATOR, [153, 8, 22, 138, 105, 176, 87, 66]);
+        assert_eq!(add_stake::DISCRIMINATOR, [58, 135, 189, 105, 160, 120, 165, 224]);
         let all = [
             INITIALIZE, FUND_REWARDS, REGISTER_HOST, ACTIVATE_HOST, DEACTIVATE_HOST, OPEN_LEASE, TOP_UP_LEASE,
-            POST_PROOF, SETTLE_LEASE, CLOSE_LEASE, PENALIZE_HOST, CLAIM_REWARDS, WITHDRAW_STAKE,
+            POST_PROOF, SETTLE_LEASE, CLOSE_LEASE, PENALIZE_HOST, CLAIM_REWARDS, WITHDRAW_STAKE, ADD_STAKE,
         ];
         for (i, tag) in all.iter().enumerate() {
             assert!(all[i + 1..].iter().all(|other| other != tag), "distinct");

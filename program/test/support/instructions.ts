@@ -59,6 +59,9 @@ export const claimRewards = (p: DecloudProgram, a: Keys<'operator' | 'owner' | '
 export const withdrawStake = (p: DecloudProgram, a: Keys<'operator' | 'owner' | 'host'>) =>
   p.methods.withdrawStake().accountsPartial(a).instruction();
 
+export const addStake = (p: DecloudProgram, amount: bigint, a: Keys<'operator' | 'host'> & Singletons) =>
+  p.methods.addStake(bn(amount)).accountsPartial({ systemProgram: SystemProgram.programId, ...a }).instruction();
+
 /** The same instruction with `account` no longer signing (to test a missing signature). */
 export function unsigned(ix: TransactionInstruction, account: PublicKey): TransactionInstruction {
   ix.keys = ix.keys.map((k) => (k.pubkey.equals(account) ? { ...k, isSigner: false } : k));

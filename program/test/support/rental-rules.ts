@@ -89,6 +89,7 @@ function draftOf(world: RentalWorld, before: View, action: Exclude<Action, { kin
     case 'activate': return activate(world, before, action);
     case 'deactivate': return deactivate(world, before, action);
     case 'withdraw': return withdraw(world, before, action);
+    case 'addStake': return addStake(world, before, action);
     case 'claim': return claim(world, before, action);
     case 'open': return open(world, before, action, opening as LeaseRecord);
     case 'topUp': return topUp(world, before, action);
@@ -161,6 +162,19 @@ async function withdraw(world: RentalWorld, before: View, a: Extract<Action, { k
       const status = host?.status === 'Jailed' ? 'Jailed' : 'Inactive';
       same([after.host(h.host)?.stake, after.host(h.host)?.status], [0n, status], 'withdraw: stake and status');
     },
+  };
+}
+
+async function addStake(world: RentalWorld, before: View, a: Extract<Action, { kind: 'addStake' }>): Promise<Draft> {
+  const h = world.hostAt(a.host);
+  const host = before.host(h.host);
+  const signer = hostSigner(world, h, a.byOperator);
+  return {
+    instructions: [await ix.addStake(world.program, a.amount, { operator: signer.publicKey, host: h.host })],
+    signers: [signer],
+    allowed: a.byOperator && host !== null && host.status !== 'Jailed' && a.amount > 0n && host.stake + a.amount <= U64_MAX,
+    deltas: [[signer.publicKey, -a.amount], [h.host, a.amount]],
+    verify: (after) => same([after.host(h.host)?.stake, after.host(h.host)?.status], [(host?.stake ?? 0n) + a.amount, host?.status], 'add stake: stake and status'),
   };
 }
 

@@ -22,6 +22,7 @@ export type Action =
   | { kind: 'activate'; host: number; byOperator: boolean }
   | { kind: 'deactivate'; host: number; byOperator: boolean }
   | { kind: 'withdraw'; host: number; byOperator: boolean }
+  | { kind: 'addStake'; host: number; byOperator: boolean; amount: bigint }
   | { kind: 'claim'; host: number; byOperator: boolean; toOwner: boolean }
   | { kind: 'open'; host: number; renter: number; leaseId: bigint; reuseId: boolean; rate: bigint; durationSecs: bigint }
   | { kind: 'topUp'; lease: number; anyLease: boolean; extraSecs: bigint; byRenter: boolean }
@@ -81,6 +82,7 @@ const opening = fc.record({
 const action: fc.Arbitrary<Action> = fc.oneof(
   weighted(1, fc.record({ kind: fc.constant('register' as const), host: index, stake: mostly<StakeChoice>('min', 'more', 'below'), extra: fc.bigInt({ min: 1n, max: 2n * SOL }) })),
   ...(['activate', 'deactivate', 'withdraw'] as const).map((kind) => weighted(1, fc.record({ kind: fc.constant(kind), host: index, byOperator: mostly(true, false) }))),
+  weighted(1, fc.record({ kind: fc.constant('addStake' as const), host: index, byOperator: mostly(true, false), amount: fc.oneof(weighted(8, fc.bigInt({ min: 1n, max: 2n * SOL })), weighted(1, fc.constant(0n))) })),
   weighted(2, fc.record({ kind: fc.constant('claim' as const), host: index, byOperator: mostly(true, false), toOwner: mostly(true, false) })),
   weighted(3, opening),
   weighted(2, fc.record({ kind: fc.constant('topUp' as const), lease: index, anyLease, extraSecs: secs(10_000n), byRenter: mostly(true, false) })),
