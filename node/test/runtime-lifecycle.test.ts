@@ -77,6 +77,44 @@ test('interactive TTY session: typed input is echoed, resize changes stty size, 
   assert.equal(await session.exit, { exitCode: 5 });
 });
 
+/** The commands running in `handle`'s container, as `ps` prints them. */
+async function processes(handle: ContainerHandle): Promise<string> {
+  return (await runtime.exec(handle, ['ps', '-o', 'args'])).stdout;
+}
+
+async function gone(handle: ContainerHandle, command: string): Promise<boolean> {
+  for (let i = 0; i < 60; i++) {
+    if (!(await processes(handle)).includes(command)) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+test('interactive session: hanging up ends a command that ignores its input, with SIGHUP, or SIGKILL when it ignores that too', async () => {
+  const plain = await runtime.exec(shared, ['sleep', '987'], { tty: true });
+  assert.match(await processes(shared), /sleep 987/);
+  plain.close();
+  assert.equal(await plain.exit, { exitCode: 129 }, 'ended by the hang-up');
+  assert.ok(await gone(shared, 'sleep 987'));
+
+  const stubborn = await runtime.exec(shared, ['sh', '-c', 'trap "" HUP; sleep 986; echo survived'], { tty: true });
+  await sleep(200);
+  stubborn.close();
+  assert.equal(await stubborn.exit, { exitCode: 137 }, 'killed after the grace period');
+  assert.ok(await gone(shared, 'sleep 986'), 'its child went with its process group');
+});
+
+test('exec: a caller that gives up ends the command, not only its own wait', async () => {
+  let error: unknown;
+  try {
+    await runtime.exec(shared, ['sleep', '985'], { signal: AbortSignal.timeout(500) });
+  } catch (err) {
+    error = err;
+  }
+  assert.ok(error instanceof Error, 'the exec was aborted');
+  assert.ok(await gone(shared, 'sleep 985'), 'the command does not run on in the container');
+});
+
 test('interactive session: a bad terminal size is refused', async () => {
   const session = await runtime.exec(shared, ['sh'], { tty: true });
   try {

@@ -4,6 +4,7 @@ import { abortedError, onAbort, throwIfAborted } from './abort.js';
 import { envList } from './create-options.js';
 import { RuntimeError } from './errors.js';
 import { execExitCode } from './exec-exit.js';
+import { killExec } from './exec-kill.js';
 import { demultiplex } from './multiplexed-stream.js';
 import type { ExecOptions, ExecResult } from './runtime.js';
 
@@ -24,9 +25,11 @@ export async function runExec(container: Container, cmd: string[], options: Exec
     abortSignal: signal,
   });
   const socket = await exec.start({ hijack: true, stdin: hasStdin, abortSignal: signal });
-  // Aborting only detaches: Docker has no call to kill an exec, so the process runs on until
-  // it ends or the container stops.
-  const unsubscribe = onAbort(signal, () => socket.destroy(abortedError('exec', signal as AbortSignal)));
+  // Aborting detaches, then ends the command (Docker has no call to kill an exec).
+  const unsubscribe = onAbort(signal, () => {
+    socket.destroy(abortedError('exec', signal as AbortSignal));
+    void killExec(container, exec).catch(() => false);
+  });
   try {
     // Ending our side closes the command's stdin (the hijacked connection is half-closed).
     if (hasStdin) socket.end(options.stdin);

@@ -5,6 +5,7 @@ import { onAbort } from './abort.js';
 import { envList } from './create-options.js';
 import { RuntimeError } from './errors.js';
 import { execExitCode } from './exec-exit.js';
+import { killExec } from './exec-kill.js';
 import type { InteractiveSession, TerminalSize, TtyExecOptions } from './runtime.js';
 
 const MAX_TERMINAL_SIDE = 1000;
@@ -28,7 +29,7 @@ export async function openSession(
     abortSignal: signal,
   });
   const socket = await exec.start({ hijack: true, stdin: true, Tty: true, abortSignal: signal });
-  const session = new DockerSession(exec, socket, toError);
+  const session = new DockerSession(container, exec, socket, toError);
   const unsubscribe = onAbort(signal, () => session.close());
   void session.exit.then(unsubscribe);
   if (options.size) {
@@ -45,8 +46,10 @@ export async function openSession(
 class DockerSession implements InteractiveSession {
   readonly exit: Promise<{ exitCode: number | null }>;
   private readonly output = new HeldOutput();
+  private hungUp = false;
 
   constructor(
+    container: Container,
     private readonly exec: Exec,
     private readonly socket: Duplex,
     private readonly toError: (err: unknown, action: string) => RuntimeError,
@@ -57,7 +60,9 @@ class DockerSession implements InteractiveSession {
     // Never rejects: nobody has to await `exit` for the node to stay up.
     this.exit = new Promise((resolve) => {
       socket.once('close', () => {
-        execExitCode(exec).then(
+        // Hung up from our side: the command may ignore its lost input, so end it (a terminal hang-up).
+        const ending = this.hungUp ? killExec(container, exec).catch(() => false) : Promise.resolve(false);
+        ending.then(() => execExitCode(exec)).then(
           (exitCode) => resolve({ exitCode }),
           () => resolve({ exitCode: null }),
         );
@@ -84,6 +89,7 @@ class DockerSession implements InteractiveSession {
   }
 
   close(): void {
+    if (!this.socket.destroyed) this.hungUp = true;
     this.socket.end();
     this.socket.destroy();
   }
