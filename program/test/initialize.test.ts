@@ -15,6 +15,7 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import type { TransactionMetadata } from 'litesvm';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, TransactionInstruction } from '@solana/web3.js';
 import type { AccountMeta } from '@solana/web3.js';
+import type { InitializeParams } from '@decloud/sdk/chain/client';
 
 // Anchor is CommonJS: under Node's ESM loader only its default export carries every name.
 const { BN, BorshAccountsCoder, BorshInstructionCoder } = anchor;
@@ -31,15 +32,7 @@ const [REWARD_POOL, POOL_BUMP] = PublicKey.findProgramAddressSync([Buffer.from('
 
 const discriminator = (preimage: string) => createHash('sha256').update(preimage).digest().subarray(0, 8);
 
-interface InitializeArgs {
-  feeBps: number;
-  minHostStake: bigint;
-  proofEpochSecs: bigint;
-  graceEpochs: number;
-  slashBps: number;
-  rewardBps: number;
-  witnesses: PublicKey[];
-}
+type InitializeArgs = InitializeParams;
 
 const WITNESSES = [Keypair.generate().publicKey, Keypair.generate().publicKey];
 const GOOD_ARGS: InitializeArgs = {

@@ -9,16 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js';
 import { DecloudChain, PROGRAM_ID } from '@decloud/sdk/chain/index';
+import type { InitializeParams } from '@decloud/sdk/chain/index';
 import type { LocalChain, ProgramSource } from './index.js';
 
-export interface DecloudGenesis {
-  feeBps: number;
-  minHostStake: bigint;
-  proofEpochSecs: bigint;
-  graceEpochs: number;
-  slashBps: number;
-  rewardBps: number;
-  witnesses: PublicKey[];
+export interface DecloudGenesis extends InitializeParams {
   /** lamports put in the reward pool at genesis */
   rewardFund: bigint;
 }

@@ -12,6 +12,7 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import type { TransactionMetadata } from 'litesvm';
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import type { TransactionInstruction } from '@solana/web3.js';
+import type { InitializeParams } from '@decloud/sdk/chain/client';
 import type { Decloud } from '@decloud/sdk/chain/idl';
 
 // Anchor is CommonJS: under Node's ESM loader only its default export carries every name.
@@ -31,14 +32,8 @@ export const HOST_LEN = 276n;
 export const LEASE_LEN = 178n;
 export const REWARD_POOL_LEN = 33n;
 
-export interface ConfigParams {
-  feeBps: number;
-  minHostStake: bigint;
-  proofEpochSecs: bigint;
-  graceEpochs: number;
-  slashBps: number;
-  rewardBps: number;
-}
+/** The config's parameters (the witnesses are the test chain's own). */
+export type ConfigParams = Omit<InitializeParams, 'witnesses'>;
 
 export const DEFAULT_PARAMS: ConfigParams = {
   feeBps: 250,
