@@ -1,6 +1,6 @@
 import { SystemProgram } from '@solana/web3.js';
 import bs58 from 'bs58';
-import type { AccountState } from './ledger.js';
+import type { AccountState } from './account-state.js';
 import { RpcError, RpcErrorCode, invalidParams } from './rpc-error.js';
 import { enumOption, integerParam } from './rpc-params.js';
 import type { Config } from './rpc-params.js';

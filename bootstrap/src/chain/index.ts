@@ -11,9 +11,10 @@ import { readSnapshot, removeSnapshot, writeSnapshot } from './snapshot.js';
  * web3.js and Anchor use). Every part of DeCloud talks to a chain only through an RPC URL,
  * so this and devnet or a real validator are interchangeable.
  */
+export type { AccountState } from './account-state.js';
 export { ChainError } from './chain-error.js';
 export { Ledger } from './ledger.js';
-export type { AccountChange, AccountState, SendOutcome, SimulationOutcome } from './ledger.js';
+export type { AccountChange, SendOutcome, SimulationOutcome } from './ledger.js';
 export type { TransactionRecord } from './transaction-record.js';
 
 export interface ProgramSource {

@@ -2,9 +2,9 @@ import { PublicKey, VersionedTransaction } from '@solana/web3.js';
 import { accountEncodingOptions, encodeAccount } from './account-encoding.js';
 import type { AccountEncodingOptions } from './account-encoding.js';
 import { matchesFilters, readAccountFilters } from './account-filters.js';
+import { MAX_AIRDROP_LAMPORTS } from './airdrop-faucet.js';
 import { computeUnitPrice } from './fees.js';
 import type { Ledger, SimulationOutcome } from './ledger.js';
-import { MAX_AIRDROP_LAMPORTS } from './ledger.js';
 import { RpcError, RpcErrorCode, invalidParams } from './rpc-error.js';
 import {
   booleanOption,

@@ -1,6 +1,8 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PublicKey } from '@solana/web3.js';
 import { z } from 'zod';
+import type { AccountState } from './account-state.js';
 import { ChainError } from './chain-error.js';
 import type { TransactionRecord } from './transaction-record.js';
 
@@ -66,6 +68,28 @@ export type AccountSnapshot = z.infer<typeof accountSchema>;
 
 export interface LedgerSnapshot extends Omit<z.infer<typeof snapshotSchema>, 'transactions'> {
   transactions: TransactionRecord[];
+}
+
+export function accountToSnapshot(address: PublicKey, account: AccountState): AccountSnapshot {
+  return {
+    address: address.toBase58(),
+    lamports: BigInt(account.lamports).toString(),
+    owner: account.owner.toBase58(),
+    executable: account.executable,
+    rentEpoch: String(Math.min(account.rentEpoch ?? 0, Number.MAX_SAFE_INTEGER)),
+    data: Buffer.from(account.data).toString('base64'),
+  };
+}
+
+export function accountFromSnapshot(saved: AccountSnapshot): AccountState {
+  return {
+    lamports: Number(saved.lamports),
+    owner: new PublicKey(saved.owner),
+    executable: saved.executable,
+    // litesvm takes the rent epoch as a u64; anything beyond 2^53 only ever meant "rent exempt".
+    rentEpoch: Math.min(Number(saved.rentEpoch), Number.MAX_SAFE_INTEGER),
+    data: Buffer.from(saved.data, 'base64'),
+  };
 }
 
 function snapshotPath(stateDir: string): string {
