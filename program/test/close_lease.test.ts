@@ -5,7 +5,7 @@ import { Keypair } from '@solana/web3.js';
 import type { PublicKey } from '@solana/web3.js';
 import { CONFIG, CU_BUDGET, LEASE_LEN, REWARD_POOL, TestChain, expectOk, reportCu } from './support/chain.js';
 import { readHost, readLease, readPool } from './support/accounts.js';
-import { activeHost, closeInstruction, openLeaseInstruction, openedLease, receiptProof } from './support/fixtures.js';
+import { activeHost, closeInstruction, leaseOfEmptyOwner, openLeaseInstruction, openedLease, receiptProof } from './support/fixtures.js';
 import * as ix from './support/instructions.js';
 
 async function setUp() {
@@ -21,17 +21,14 @@ type Accounts = Partial<Record<'signer' | 'renter' | 'host' | 'lease' | 'owner' 
 
 test('an owner address holding nothing never blocks a close: the small proven share joins the stake, the renter gets the rest', async () => {
   const chain = await TestChain.create();
-  const emptyOwner = Keypair.generate();
-  const host = await activeHost(chain, emptyOwner);
-  const lease = await openedLease(chain, host, { rate: 1_000n, durationSecs: 7_200n });
-  const start = chain.now();
+  const { host, lease, start } = await leaseOfEmptyOwner(chain);
   chain.warp(start + 100n);
   expectOk(chain.send(await receiptProof(chain, host, lease, start + 60n)));
   const before = { renter: chain.balance(lease.renter.publicKey), lease: chain.balance(lease.lease), stake: readHost(chain, host.host).stake };
   expectOk(chain.send([await closeInstruction(chain, host, lease)], [lease.renter]));
   const share = 60_000n - (60_000n * 250n) / 10_000n;
   assert.is(chain.balance(lease.renter.publicKey), before.renter + before.lease - 60_000n, 'unproven deposit + rent refunded');
-  assert.is(chain.balance(emptyOwner.publicKey), 0n);
+  assert.is(chain.balance(host.owner.publicKey), 0n);
   assert.is(readHost(chain, host.host).stake, before.stake + share);
   assert.is(chain.svm.getAccount(lease.lease), null);
 });

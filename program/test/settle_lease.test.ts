@@ -6,7 +6,7 @@ import type { PublicKey } from '@solana/web3.js';
 import { CONFIG, CU_BUDGET, REWARD_POOL, TestChain, expectOk, reportCu } from './support/chain.js';
 import type { ConfigParams } from './support/chain.js';
 import { readHost, readLease, readPool } from './support/accounts.js';
-import { activeHost, openedLease, receiptProof, settleInstruction } from './support/fixtures.js';
+import { activeHost, leaseOfEmptyOwner, openedLease, receiptProof, settleInstruction } from './support/fixtures.js';
 import * as ix from './support/instructions.js';
 
 async function setUp(params: Partial<ConfigParams> = {}) {
@@ -85,10 +85,8 @@ test('with a zero fee the owner gets everything; a fully proven lease pays exact
 
 test('an owner address holding nothing: a share below its rent-exempt minimum joins the stake, a larger one is paid to it', async () => {
   const chain = await TestChain.create();
-  const emptyOwner = Keypair.generate();
-  const host = await activeHost(chain, emptyOwner);
-  const lease = await openedLease(chain, host, { rate: 1_000n, durationSecs: 7_200n });
-  const start = chain.now();
+  const { host, lease, start } = await leaseOfEmptyOwner(chain);
+  const emptyOwner = host.owner;
   const minimum = chain.rent(0n);
   chain.warp(start + 2_000n);
 

@@ -47,6 +47,13 @@ export async function activeHost(chain: TestChain, owner?: Keypair): Promise<Hos
   return party;
 }
 
+/** An open lease (1,000 lamports/s, 2 h) of an active host whose owner address holds nothing. */
+export async function leaseOfEmptyOwner(chain: TestChain): Promise<{ host: HostParty; lease: LeaseParty; start: bigint }> {
+  const host = await activeHost(chain, Keypair.generate());
+  const lease = await openedLease(chain, host, { rate: 1_000n, durationSecs: 7_200n });
+  return { host, lease, start: chain.now() };
+}
+
 export interface LeaseOptions { rate?: bigint; durationSecs?: bigint; leaseId?: bigint; renter?: Keypair }
 
 export function openLeaseInstruction(chain: TestChain, host: HostParty, lease: LeaseParty): Promise<TransactionInstruction> {
