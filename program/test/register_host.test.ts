@@ -89,6 +89,25 @@ test("register_host rejects a host address other than the operator's PDA with In
   }
 });
 
+test('register_host costs the same whatever the bump of the operator\'s address; a bump that gives another address, or none, is InvalidPda', async () => {
+  const chain = await TestChain.create();
+  const cost = new Map<number, number>();
+  while (cost.size < 2) {
+    const r = registration(chain);
+    const bump = PublicKey.findProgramAddressSync([Buffer.from('host'), r.operator.publicKey.toBuffer()], PROGRAM_ID)[1];
+    if (cost.has(bump) || (cost.size === 1 && bump === 255)) continue;
+    if (cost.size === 0 && bump !== 255) continue;
+    for (const wrong of [bump - 1, 0]) {
+      chain.rejects([await register(chain, { ...r, args: { ...r.args, bump: wrong } })], [r.operator], 'InvalidPda', watched(r));
+    }
+    const outcome = expectOk(chain.send([await register(chain, r)], [r.operator]));
+    reportCu(`register_host (host PDA bump ${bump})`, outcome);
+    assert.is(readHost(chain, r.host).bump, bump);
+    cost.set(bump, outcome.cu);
+  }
+  assert.is(new Set(cost.values()).size, 1, `the same compute units for bumps ${[...cost.keys()].join(' and ')}: ${[...cost.values()].join(', ')}`);
+});
+
 test('a second register_host fails with AlreadyInitialized and changes nothing', async () => {
   const chain = await TestChain.create();
   const r = registration(chain);

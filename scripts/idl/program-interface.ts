@@ -75,9 +75,9 @@ export const instructions: InstructionSpec[] = [
     args: [['amount', 'u64']],
   },
   {
-    name: 'register_host', docs: "Creates the operator's host account and locks the stake in it.",
+    name: 'register_host', docs: "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump.",
     accounts: [{ name: 'operator', writable: true, signer: true }, { name: 'owner' }, config, hostOf('operator'), systemProgram],
-    args: [['peer_id', bytes(PEER_ID_LEN)], ['spec_hash', bytes(32)], ['stake', 'u64']],
+    args: [['peer_id', bytes(PEER_ID_LEN)], ['spec_hash', bytes(32)], ['stake', 'u64'], ['bump', 'u8']],
   },
   {
     name: 'activate_host', docs: 'Registered or inactive -> active (stake at least the minimum).',

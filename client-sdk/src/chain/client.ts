@@ -13,7 +13,7 @@ import {
 } from '@solana/web3.js';
 import { randomBytes } from 'node:crypto';
 import { IDL, type Decloud } from './idl.js';
-import { configAddress, hostAddress, leaseAddress, leaseAddressAndBump, rewardPoolAddress } from './addresses.js';
+import { configAddress, hostAddress, hostAddressAndBump, leaseAddress, leaseAddressAndBump, rewardPoolAddress } from './addresses.js';
 import {
   type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount,
   HOST_OPERATOR_OFFSET, LEASE_HOST_OFFSET, LEASE_RENTER_OFFSET, withBigints,
@@ -90,10 +90,9 @@ export class DecloudChain {
   }
 
   registerHost(p: RegisterHostParams): Promise<string> {
-    return this.sendBuilt(this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake))
-      .accountsPartial({
-        operator: this.wallet, owner: p.owner, config: this.config, host: this.hostAddress(this.wallet), systemProgram: SystemProgram.programId,
-      }));
+    const [host, bump] = hostAddressAndBump(this.wallet, this.program.programId);
+    return this.sendBuilt(this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake), bump)
+      .accountsPartial({ operator: this.wallet, owner: p.owner, config: this.config, host, systemProgram: SystemProgram.programId }));
   }
 
   activateHost(): Promise<string> {

@@ -189,7 +189,7 @@ export type Decloud = {
     {
       "name": "registerHost",
       "docs": [
-        "Creates the operator's host account and locks the stake in it."
+        "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump."
       ],
       "discriminator": [
         254,
@@ -276,6 +276,10 @@ export type Decloud = {
         {
           "name": "stake",
           "type": "u64"
+        },
+        {
+          "name": "bump",
+          "type": "u8"
         }
       ]
     },
@@ -1719,7 +1723,7 @@ export const IDL = {
     {
       "name": "register_host",
       "docs": [
-        "Creates the operator's host account and locks the stake in it."
+        "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump."
       ],
       "discriminator": [
         254,
@@ -1806,6 +1810,10 @@ export const IDL = {
         {
           "name": "stake",
           "type": "u64"
+        },
+        {
+          "name": "bump",
+          "type": "u8"
         }
       ]
     },

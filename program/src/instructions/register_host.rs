@@ -1,7 +1,8 @@
-//! `register_host(peer_id: [u8; 38], spec_hash: [u8; 32], stake: u64)`: creates the
-//! operator's Host account at `["host", operator]`, holding its rent plus the stake
-//! (paid by the operator), status Registered. `peer_id` must be the operator key's
-//! libp2p identity, so an offer signed on the network is bound to this account.
+//! `register_host(peer_id: [u8; 38], spec_hash: [u8; 32], stake: u64, bump: u8)`: creates
+//! the operator's Host account at `["host", operator, bump]`, holding its rent plus the
+//! stake (paid by the operator), status Registered. `peer_id` must be the operator key's
+//! libp2p identity, so an offer signed on the network is bound to this account. The caller
+//! gives the bump, as for `open_lease`: one address check costs the same for every operator.
 //!
 //! Accounts: 0 operator (signer, writable), 1 owner (the payout address), 2 config,
 //! 3 host (writable, PDA), 4 system program.
@@ -13,7 +14,7 @@ use crate::runtime::clock::Clock;
 use crate::runtime::discriminator;
 use crate::runtime::input::Input;
 use crate::runtime::log::log;
-use crate::runtime::pda::find_program_address;
+use crate::runtime::pda::create_program_address;
 use crate::runtime::reader::BorshReader;
 use crate::runtime::system_program;
 use crate::state::config::Config;
@@ -25,13 +26,14 @@ struct Args<'a> {
     peer_id: &'a [u8; PEER_ID_LEN],
     spec_hash: &'a [u8; 32],
     stake: u64,
+    bump: u8,
 }
 
 #[inline(never)]
 pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     log("Instruction: RegisterHost");
     let mut reader = BorshReader::new(args);
-    let args = Args { peer_id: reader.read_bytes()?, spec_hash: reader.read_bytes()?, stake: reader.read_u64()? };
+    let args = Args { peer_id: reader.read_bytes()?, spec_hash: reader.read_bytes()?, stake: reader.read_u64()?, bump: reader.read_u8()? };
     reader.finish()?;
     let [operator, owner, config, host_account, system] = input.accounts::<5>()?;
     account_checks::writable_signer(&operator)?;
@@ -46,11 +48,12 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
         log("peer_id must be the libp2p identity multihash of the operator key: 0x00 0x24 0x08 0x01 0x12 0x20 ++ operator");
         return Err(ProgramError::InvalidArgument);
     }
-    let address = find_program_address(&[host::SEED, operator.key().as_bytes()], program_id)?;
-    account_checks::is(&host_account, &address.key, ProgramError::InvalidPda)?;
+    let seeds: [&[u8]; 3] = [host::SEED, operator.key().as_bytes(), &[args.bump]];
+    let address = create_program_address(&seeds, program_id).map_err(|_| ProgramError::InvalidPda)?;
+    account_checks::is(&host_account, &address, ProgramError::InvalidPda)?;
     account_checks::uninitialized(&host_account, program_id)?;
     let new_account = NewProgramAccount { payer: &operator, account: &host_account, space: host::LEN, holding: args.stake, program_id };
-    new_account.create(&[host::SEED, operator.key().as_bytes(), &[address.bump]])?;
+    new_account.create(&seeds)?;
     let now = Clock::get()?.unix_timestamp;
     let new_host = NewHost {
         operator: operator.key(),
@@ -59,7 +62,7 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
         spec_hash: args.spec_hash,
         stake: args.stake,
         registered_at: now,
-        bump: address.bump,
+        bump: args.bump,
     };
     Host::write_new(&host_account, &new_host)
 }

@@ -6,7 +6,7 @@
  */
 import { PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY } from '@solana/web3.js';
 import type { TransactionInstruction } from '@solana/web3.js';
-import { leaseAddressAndBump } from '@decloud/sdk/chain/addresses';
+import { hostAddressAndBump, leaseAddressAndBump } from '@decloud/sdk/chain/addresses';
 import { CONFIG, REWARD_POOL, bn } from './chain.js';
 import type { DecloudProgram } from './chain.js';
 
@@ -16,9 +16,11 @@ type Singletons = Partial<Keys<'config' | 'rewardPool' | 'systemProgram' | 'inst
 export const fundRewards = (p: DecloudProgram, amount: bigint, a: Keys<'funder'> & Singletons) =>
   p.methods.fundRewards(bn(amount)).accountsPartial({ config: CONFIG, rewardPool: REWARD_POOL, systemProgram: SystemProgram.programId, ...a }).instruction();
 
-export interface RegisterArgs { peerId: Uint8Array; specHash: Uint8Array; stake: bigint }
+/** `bump` defaults to the canonical bump of the operator's host address, as clients find it. */
+export interface RegisterArgs { peerId: Uint8Array; specHash: Uint8Array; stake: bigint; bump?: number }
 export const registerHost = (p: DecloudProgram, args: RegisterArgs, a: Keys<'operator' | 'owner' | 'host'> & Singletons) =>
-  p.methods.registerHost(Array.from(args.peerId), Array.from(args.specHash), bn(args.stake))
+  p.methods.registerHost(Array.from(args.peerId), Array.from(args.specHash), bn(args.stake),
+    args.bump ?? hostAddressAndBump(a.operator, p.programId)[1])
     .accountsPartial({ config: CONFIG, systemProgram: SystemProgram.programId, ...a }).instruction();
 
 export const activateHost = (p: DecloudProgram, a: Keys<'operator' | 'host'> & Singletons) =>
