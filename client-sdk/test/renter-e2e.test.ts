@@ -139,7 +139,7 @@ test('rent: quote, fund, start, running, reported step by step; the escrow holds
 
 test('the host republishes its offer at once with what the lease left free', async () => {
   const offered = (await eventually(() => decloud.findHost(world.host.peerId), (o) => o.offer.resources.memoryMiB < offeredBefore.memoryMiB,
-    'an offer with less free memory', 10_000)).offer.resources;
+    'an offer with less free memory', 20_000)).offer.resources;
   assert.equal([offered.cpuCores, offered.memoryMiB, offered.diskGiB], [offeredBefore.cpuCores - 1, offeredBefore.memoryMiB - 256, offeredBefore.diskGiB - 1]);
   assert.is(offered.benchScore, offeredBefore.benchScore, 'what the machine is stays the same');
   assert.equal(await decloud.findHosts({ minMemoryMiB: offeredBefore.memoryMiB }, { timeoutMs: 1000 }), [], 'a renter needing the whole machine no longer finds it');
