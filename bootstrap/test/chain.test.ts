@@ -13,7 +13,7 @@ import {
   TransactionInstruction,
   sendAndConfirmTransaction,
 } from '@solana/web3.js';
-import type { AccountInfo, Context, SignatureResult } from '@solana/web3.js';
+import type { AccountInfo, Context, SignatureResult, SignaturesForAddressOptions } from '@solana/web3.js';
 import bs58 from 'bs58';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -111,6 +111,24 @@ test('a transfer moves exact lamports and charges the fee the chain reports', as
 
   const history = await connection.getSignaturesForAddress(recipient);
   assert.equal(history.map((entry) => entry.signature), [signature]);
+});
+
+test('getSignaturesForAddress lists newest first and pages with limit, before and until as a validator does', async () => {
+  const recipient = Keypair.generate().publicKey;
+  const send = (to: PublicKey) => sendAndConfirmTransaction(connection, new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 })), [payer]);
+  const first = await send(recipient);
+  const second = await send(recipient);
+  const unrelated = await send(Keypair.generate().publicKey);
+  const third = await send(recipient);
+  const list = async (options: SignaturesForAddressOptions = {}) => (await connection.getSignaturesForAddress(recipient, options)).map((entry) => entry.signature);
+  assert.equal(await list(), [third, second, first]);
+  assert.equal(await list({ limit: 1 }), [third]);
+  assert.equal(await list({ limit: 1, before: third }), [second]);
+  assert.equal(await list({ before: second }), [first]);
+  assert.equal(await list({ until: first }), [third, second]);
+  assert.equal(await list({ before: unrelated }), [second, first], 'before a signature that does not mention the address: what was committed earlier');
+  const unknown = bs58.encode(Keypair.generate().secretKey);
+  assert.equal(await list({ before: unknown }), [], 'nothing before a signature the chain does not know');
 });
 
 test('priority fees and ed25519 precompile signatures are charged exactly as getFeeForMessage says', async () => {

@@ -288,10 +288,20 @@ export function createRpcMethods(ledger: Ledger): Map<string, RpcMethod> {
       const limit = integerOption(config, 'limit', MAX_SIGNATURES_FOR_ADDRESS) ?? MAX_SIGNATURES_FOR_ADDRESS;
       const before = config['before'] === undefined ? undefined : signatureParam(config['before'], 'before');
       const until = config['until'] === undefined ? undefined : signatureParam(config['until'], 'until');
-      const records = ledger.recordsMentioning(address);
-      const start = before === undefined ? 0 : records.findIndex((record) => record.signature === before) + 1;
+      let records = ledger.recordsMentioning(address);
+      if (before !== undefined) {
+        // As a validator: nothing before a signature it does not know. Commit order, so that a
+        // signature which does not mention the address marks a point in time too.
+        if (ledger.record(before) === undefined) return [];
+        const earlier = new Set<string>();
+        for (const record of ledger.recentRecords()) {
+          if (record.signature === before) break;
+          earlier.add(record.signature);
+        }
+        records = records.filter((record) => earlier.has(record.signature));
+      }
       const result = [];
-      for (const record of records.slice(start)) {
+      for (const record of records) {
         if (record.signature === until || result.length >= limit) break;
         result.push({ signature: record.signature, slot: record.slot, err: record.err, memo: null, blockTime: record.blockTime, confirmationStatus: 'finalized' });
       }
