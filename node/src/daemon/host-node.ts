@@ -261,14 +261,19 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
     // A lease that takes or gives back capacity changes the offer: publish it again shortly
     // (once for a burst of changes), not only at the next interval.
     let republish: ReturnType<typeof setTimeout> | undefined;
+    let republishing = true;
     manager.events.on('lease:state', ({ from, to }) => {
-      if (isLive(from) === isLive(to) || republish !== undefined) return;
+      if (!republishing || isLive(from) === isLive(to) || republish !== undefined) return;
       republish = setTimeout(() => {
         republish = undefined;
         publisher.publishNow().catch((error: Error) => log.warn({ err: error.message }, 'publishing the changed offer failed; retrying next interval'));
       }, CAPACITY_REPUBLISH_DELAY_MS);
     });
-    teardown.add('no longer republishing on lease changes', () => clearTimeout(republish));
+    teardown.add('no longer republishing on lease changes', () => {
+      // Leases still change while the node stops: none of that reaches the network any more.
+      republishing = false;
+      clearTimeout(republish);
+    });
     checkpoint();
 
     const startedAt = clock();
