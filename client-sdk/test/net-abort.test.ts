@@ -2,6 +2,8 @@
 // DHT query stuck in a stalled dial) must still end the caller's wait, and be told to stop.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { abortable, derivedSignal, raceSignal } from '../src/net/abort.js';
 import { rejection } from './rejection.js';
 
@@ -71,6 +73,23 @@ test('raceSignal and derivedSignal: the first of the caller, the timeout and the
   const alive = setTimeout(() => undefined, 5000);
   assert.is((await rejection(raceSignal(new Promise(() => undefined), timed))).name, 'TimeoutError');
   clearTimeout(alive);
+});
+
+test('a derived deadline fires even when garbage collection runs before it (AbortSignal.any of AbortSignal.timeout does not on Node 20)', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const caller = new AbortController();
+  const deadline = derivedSignal(100, caller.signal);
+  let fired = false;
+  deadline.addEventListener('abort', () => { fired = true; });
+  const alive = setTimeout(() => undefined, 5000);
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  clearTimeout(alive);
+  assert.ok(deadline.aborted && fired, 'the deadline passed');
+  assert.is((deadline.reason as DOMException).name, 'TimeoutError');
 });
 
 test.run();

@@ -9,10 +9,21 @@ import { setMaxListeners } from 'main-event';
 /** A new signal that aborts when any of `signals` does or after `timeoutMs`. */
 export function derivedSignal(timeoutMs: number | undefined, ...signals: Array<AbortSignal | undefined>): AbortSignal {
   const sources = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (timeoutMs !== undefined) sources.push(AbortSignal.timeout(timeoutMs));
+  if (timeoutMs !== undefined) sources.push(timeoutSignal(timeoutMs));
   const signal = AbortSignal.any(sources);
   setMaxListeners(Infinity, signal);
   return signal;
+}
+
+/**
+ * A signal that aborts with a TimeoutError after `ms`. Not AbortSignal.timeout: its timer
+ * holds the signal weakly, and inside AbortSignal.any Node 20 may collect it before it
+ * fires (nodejs/node#57736), so the deadline never comes. Here the timer holds it.
+ */
+export function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
+  return controller.signal;
 }
 
 /** The controller of a service's lifetime: every call it makes derives from it. */

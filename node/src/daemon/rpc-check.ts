@@ -1,4 +1,5 @@
 import type { ConfigAccount, DecloudChain } from '@decloud/sdk/chain/index';
+import { derivedSignal } from '@decloud/sdk/net/abort';
 import { bounded } from '../leases/signal.js';
 import { DaemonError } from './daemon-error.js';
 
@@ -9,7 +10,7 @@ const RPC_TIMEOUT_MS = 10_000;
  * anything is sent. Returns the program's config.
  */
 export async function checkRpc(chain: DecloudChain, where: { rpcUrl: string; configFile: string }, signal?: AbortSignal): Promise<ConfigAccount> {
-  const deadline = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(RPC_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+  const deadline = (): AbortSignal => derivedSignal(RPC_TIMEOUT_MS, signal);
   try {
     await bounded(chain.connection.getVersion(), deadline());
   } catch (err) {
