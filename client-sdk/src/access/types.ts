@@ -91,8 +91,8 @@ export interface TerminalSize {
   rows: number;
 }
 
-/** Usage and cost of one lease, as the host sees them now. */
-export interface LeaseStats {
+/** What a container uses now, as its engine reports it. */
+export interface ContainerUsage {
   /** 100 = one full core */
   cpuPercent: number;
   memoryBytes: number;
@@ -100,6 +100,10 @@ export interface LeaseStats {
   netRx: number;
   netTx: number;
   pids: number;
+}
+
+/** Usage and cost of one lease, as the host sees them now. */
+export interface LeaseStats extends ContainerUsage {
   /** seconds since the container started */
   uptimeSecs: number;
   /** unix seconds up to which uptime is proven on-chain */

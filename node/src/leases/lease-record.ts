@@ -1,3 +1,4 @@
+import type { AccessDetails } from '@decloud/sdk/access/types';
 import type { Quote } from '@decloud/sdk/quotes/index';
 import type { ContainerHandle } from '../runtime/index.js';
 import type { LeaseState } from './lease-state.js';
@@ -26,16 +27,7 @@ export interface LeaseRecord {
   updatedAt: number;
 }
 
-/** What the renter needs to reach its container (over the node's libp2p protocols). */
-export interface AccessDetails {
-  lease: string;
-  renter: string;
-  /** container name on this host */
-  container: string;
-  image: string;
-  /** unix seconds */
-  maxEnd: bigint;
-}
+export type { AccessDetails };
 
 export function accessOf(record: LeaseRecord & { container: ContainerHandle }): AccessDetails {
   return { lease: record.lease, renter: record.quote.renter, container: record.container.name, image: record.quote.image, maxEnd: record.maxEnd };

@@ -3,6 +3,7 @@
  * the cloud gateways (aws, gcp) implement the same interface. Every long call takes an
  * AbortSignal; every failure is a RuntimeError (errors.ts).
  */
+import type { ContainerUsage } from '@decloud/sdk/access/types';
 
 /** Resource limits of one container, as agreed in the lease. */
 export interface ResourceLimits {
@@ -117,15 +118,8 @@ export interface LogChunk {
   text: string;
 }
 
-export interface ContainerStats {
-  /** 100 = one full core. */
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimit: number;
-  netRx: number;
-  netTx: number;
-  pids: number;
-}
+/** A container's usage: the part of LeaseStats the engine reports. */
+export type ContainerStats = ContainerUsage;
 
 export interface StopOptions extends Signalled {
   /** Seconds between SIGTERM and SIGKILL. Default 10. */
