@@ -9,6 +9,7 @@ import {
   gpusFromControllers,
   measureCapacity,
   runBenchmark,
+  SCORE_OF_REFERENCE,
   sellableCapacity,
   specHash,
   scoreTier,
@@ -72,8 +73,14 @@ test('the benchmark gives sane figures, and the same spec hash on two runs', asy
   }
   // The chain is fixed work: every run (and every machine) ends on the same digest.
   assert.is(first.cpu.digest, second.cpu.digest);
-  assert.is(first.specHash, second.specHash, `scores ${first.score} and ${second.score}`);
   assert.is(first.specHash, specHash(capacity, first.score));
+  assert.is(second.specHash, specHash(capacity, second.score));
+  // Scores in one tier (an octave) give one hash; two runs on a loaded machine can still fall
+  // on both sides of a tier boundary (seen in CI: 910 and 645), so the tiering is checked directly.
+  if (scoreTier(first.score) === scoreTier(second.score)) assert.is(first.specHash, second.specHash, `scores ${first.score} and ${second.score}`);
+  for (const score of [SCORE_OF_REFERENCE, 4 * SCORE_OF_REFERENCE]) {
+    assert.is(specHash(capacity, score * 0.9), specHash(capacity, score * 1.1), `10% noise around ${score} keeps the hash`);
+  }
   // The disk workload cleans up after itself.
   assert.equal(await readdir(dataPath), []);
 });
