@@ -12,9 +12,24 @@ export const INSTRUCTIONS_SYSVAR = 'Sysvar1nstructions1111111111111111111111111'
 export const MAX_WITNESSES = 4;
 export const PEER_ID_LEN = 38; // identity multihash of an Ed25519 libp2p key
 
-/** Signed messages checked through the Ed25519 program (instruction right before post_proof). */
-export const RECEIPT_DOMAIN = 'decloud/receipt/v1'; // || lease (32) || until i64 LE   — signed by the lease's renter
-export const ATTESTATION_DOMAIN = 'decloud/attest/v1'; // || host operator (32) || epoch u64 LE — signed by a witness
+/**
+ * Signed messages checked through the Ed25519 program (the instruction right before the one
+ * that needs it; the program reads it from the instructions sysvar):
+ * - terms:       renter (32) || host operator (32) || lease_id u64 || rate u64 || duration_secs u64
+ *                || quote_expires_at i64 || delegate (32) || terms_hash (32) — signed by the host operator (open_lease)
+ * - receipt:     lease (32) || until i64 — signed by the lease's renter or its delegate (post_proof)
+ * - attestation: host operator (32) || lease (32) || epoch u64 — signed by a witness (post_proof)
+ * - heartbeat:   epoch u64 — signed by a witness (witness_heartbeat)
+ * All integers little-endian.
+ */
+export const TERMS_DOMAIN = 'decloud/terms/v1';
+export const RECEIPT_DOMAIN = 'decloud/receipt/v1';
+export const ATTESTATION_DOMAIN = 'decloud/attest/v2';
+export const HEARTBEAT_DOMAIN = 'decloud/alive/v1';
+/** The upgradeable loader, owner of the program's ProgramData account (initialize checks its upgrade authority). */
+export const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
+/** A lease address is derived with this bump only (canonical by construction: clients pick a lease id that has it). */
+export const LEASE_BUMP = 255;
 
 type Field = [name: string, type: unknown];
 export interface AccountSpec { name: string; writable?: boolean; signer?: boolean; address?: string; seeds?: Seed[]; docs?: string }
@@ -28,20 +43,26 @@ const defined = (name: string) => ({ defined: { name } });
 export const accountsTypes: Record<string, Field[]> = {
   Config: [
     ['authority', pubkey], ['fee_bps', 'u16'], ['min_host_stake', 'u64'], ['proof_epoch_secs', 'u64'],
-    ['grace_epochs', 'u32'], ['slash_bps', 'u16'], ['reward_bps', 'u16'], ['witness_count', 'u8'],
-    ['witnesses', { array: [pubkey, MAX_WITNESSES] }], ['reward_pool', pubkey], ['bump', 'u8'], ['pool_bump', 'u8'],
+    ['grace_epochs', 'u32'], ['slash_bps', 'u16'], ['reward_bps', 'u16'], ['epoch_reward', 'u64'], ['jail_secs', 'u64'],
+    ['witness_count', 'u8'], ['witnesses', { array: [pubkey, MAX_WITNESSES] }],
+    ['next_witness_count', 'u8'], ['next_witnesses', { array: [pubkey, MAX_WITNESSES] }], ['next_witnesses_at', 'i64'],
+    ['reward_pool', pubkey], ['bump', 'u8'], ['pool_bump', 'u8'], ['reserved', bytes(64)],
   ],
-  RewardPool: [['total_funded', 'u64'], ['total_fees', 'u64'], ['total_claimed', 'u64'], ['bump', 'u8']],
+  RewardPool: [
+    ['total_funded', 'u64'], ['total_fees', 'u64'], ['total_rewarded', 'u64'], ['total_slashed', 'u64'],
+    ['alive_epoch', 'u64'], ['alive_bits', 'u64'], ['bump', 'u8'],
+  ],
   Host: [
     ['operator', pubkey], ['owner', pubkey], ['peer_id', bytes(PEER_ID_LEN)], ['stake', 'u64'],
-    ['status', defined('HostStatus')], ['spec_hash', bytes(32)], ['proven_epochs', 'u64'], ['rewarded_epochs', 'u64'],
-    ['last_proof_epoch', 'u64'], ['last_proof_at', 'i64'], ['earned', 'u64'], ['rewards_claimed', 'u64'],
-    ['open_leases', 'u32'], ['registered_at', 'i64'], ['bump', 'u8'],
+    ['status', defined('HostStatus')], ['spec_hash', bytes(32)], ['proven_epochs', 'u64'],
+    ['last_proof_epoch', 'u64'], ['last_proof_at', 'i64'], ['earned', 'u64'], ['rewards_earned', 'u64'], ['payable', 'u64'],
+    ['open_leases', 'u32'], ['registered_at', 'i64'], ['jailed_until', 'i64'], ['slash_base', 'u64'], ['bump', 'u8'],
+    ['reserved', bytes(64)],
   ],
   Lease: [
-    ['renter', pubkey], ['host', pubkey], ['lease_id', 'u64'], ['rate', 'u64'], ['deposit', 'u64'],
+    ['renter', pubkey], ['host', pubkey], ['delegate', pubkey], ['lease_id', 'u64'], ['rate', 'u64'], ['deposit', 'u64'],
     ['start', 'i64'], ['max_end', 'i64'], ['proven_until', 'i64'], ['proven_secs', 'u64'], ['settled_secs', 'u64'],
-    ['paid', 'u64'], ['terms_hash', bytes(32)], ['status', defined('LeaseStatus')], ['bump', 'u8'],
+    ['paid', 'u64'], ['fee_bps', 'u16'], ['grace_epochs', 'u32'], ['terms_hash', bytes(32)], ['status', defined('LeaseStatus')], ['bump', 'u8'],
   ],
 };
 
@@ -54,20 +75,25 @@ export const enums: Record<string, (string | [string, Field[]])[]> = {
 const config: AccountSpec = { name: 'config', seeds: [{ const: 'config' }] };
 const rewardPool: AccountSpec = { name: 'reward_pool', writable: true, seeds: [{ const: 'reward_pool' }] };
 const systemProgram: AccountSpec = { name: 'system_program', address: SYSTEM_PROGRAM };
+const instructionsSysvar: AccountSpec = { name: 'instructions', address: INSTRUCTIONS_SYSVAR };
 const hostOf = (signer: string): AccountSpec => ({ name: 'host', writable: true, seeds: [{ const: 'host' }, { account: signer }] });
 const host: AccountSpec = { name: 'host', writable: true };
 const lease: AccountSpec = { name: 'lease', writable: true };
-const owner: AccountSpec = {
-  name: 'owner', writable: true,
-  docs: "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake",
-};
+const owner: AccountSpec = { name: 'owner', writable: true, docs: "the host's payout address (host.owner)" };
+const configArgs: Field[] = [['fee_bps', 'u16'], ['min_host_stake', 'u64'], ['grace_epochs', 'u32'], ['slash_bps', 'u16'],
+  ['reward_bps', 'u16'], ['epoch_reward', 'u64'], ['jail_secs', 'u64'], ['witnesses', { vec: pubkey }]];
 
 export const instructions: InstructionSpec[] = [
   {
-    name: 'initialize', docs: 'Creates the config and the reward pool. Once.',
-    accounts: [{ name: 'authority', writable: true, signer: true }, { ...config, writable: true }, rewardPool, systemProgram],
-    args: [['fee_bps', 'u16'], ['min_host_stake', 'u64'], ['proof_epoch_secs', 'u64'], ['grace_epochs', 'u32'],
-      ['slash_bps', 'u16'], ['reward_bps', 'u16'], ['witnesses', { vec: pubkey }]],
+    name: 'initialize', docs: "Creates the config and the reward pool, once, signed by the program's upgrade authority (read from its ProgramData account).",
+    accounts: [{ name: 'authority', writable: true, signer: true }, { ...config, writable: true }, rewardPool,
+      { name: 'program_data', docs: "the program's ProgramData account (upgradeable loader)" }, systemProgram],
+    args: [['proof_epoch_secs', 'u64'], ...configArgs],
+  },
+  {
+    name: 'update_config', docs: 'The config authority changes fees, stake, grace, slash, rewards and jail time at once (open leases keep the fee and grace they opened under); a new witness set takes effect after (grace_epochs + 1) epochs.',
+    accounts: [{ name: 'authority', signer: true }, { ...config, writable: true }],
+    args: configArgs,
   },
   {
     name: 'fund_rewards', docs: 'Anyone adds lamports to the reward pool.',
@@ -75,9 +101,9 @@ export const instructions: InstructionSpec[] = [
     args: [['amount', 'u64']],
   },
   {
-    name: 'register_host', docs: "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump.",
-    accounts: [{ name: 'operator', writable: true, signer: true }, { name: 'owner' }, config, hostOf('operator'), systemProgram],
-    args: [['peer_id', bytes(PEER_ID_LEN)], ['spec_hash', bytes(32)], ['stake', 'u64'], ['bump', 'u8']],
+    name: 'register_host', docs: "Creates the operator's host account (canonical bump: one per operator) and locks the stake in it; the owner must be a writable, non-executable address.",
+    accounts: [{ name: 'operator', writable: true, signer: true }, owner, config, hostOf('operator'), systemProgram],
+    args: [['peer_id', bytes(PEER_ID_LEN)], ['spec_hash', bytes(32)], ['stake', 'u64']],
   },
   {
     name: 'activate_host', docs: 'Registered or inactive -> active (stake at least the minimum).',
@@ -88,37 +114,41 @@ export const instructions: InstructionSpec[] = [
     accounts: [{ name: 'operator', signer: true }, hostOf('operator')], args: [],
   },
   {
-    name: 'open_lease', docs: "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump.",
+    name: 'open_lease', docs: "Locks rate x duration in a new lease bound to the terms the host operator signed (Ed25519 instruction just before this one); the lease address uses bump 255.",
     accounts: [{ name: 'renter', writable: true, signer: true }, config, host,
-      { name: 'lease', writable: true, seeds: [{ const: 'lease' }, { account: 'renter' }, { arg: 'lease_id', type: 'u64' }] }, systemProgram],
-    args: [['lease_id', 'u64'], ['rate', 'u64'], ['duration_secs', 'u64'], ['terms_hash', bytes(32)], ['bump', 'u8']],
+      { name: 'lease', writable: true, seeds: [{ const: 'lease' }, { account: 'renter' }, { arg: 'lease_id', type: 'u64' }] }, systemProgram, instructionsSysvar],
+    args: [['lease_id', 'u64'], ['rate', 'u64'], ['duration_secs', 'u64'], ['quote_expires_at', 'i64'], ['delegate', pubkey], ['terms_hash', bytes(32)]],
   },
   {
     name: 'top_up_lease', docs: 'The renter adds rate x extra_secs and pushes max end.',
     accounts: [{ name: 'renter', writable: true, signer: true }, lease, systemProgram], args: [['extra_secs', 'u64']],
   },
   {
-    name: 'post_proof', docs: 'A renter receipt or a witness attestation, verified through the Ed25519 instruction just before this one.',
-    accounts: [config, host, lease, { name: 'instructions', address: INSTRUCTIONS_SYSVAR }], args: [['proof', defined('Proof')]],
+    name: 'post_proof', docs: "A receipt of the renter or its delegate, or a witness's attestation of this lease, verified through the Ed25519 instruction just before this one. The first attestation of an epoch credits the host one proven epoch and its reward.",
+    accounts: [config, host, lease, rewardPool, instructionsSysvar], args: [['proof', defined('Proof')]],
   },
   {
-    name: 'settle_lease', docs: 'Pays rate x newly proven seconds to the owner, minus the fee into the reward pool. Anyone may call.',
-    accounts: [config, host, lease, owner, rewardPool], args: [],
+    name: 'witness_heartbeat', docs: 'A witness signed that it was alive in an ended epoch: the evidence penalties need (anyone may post it).',
+    accounts: [config, rewardPool, instructionsSysvar], args: [['epoch', 'u64']],
   },
   {
-    name: 'close_lease', docs: 'Renter (any time) or operator (after max end): pays the proven part, refunds the rest, closes the lease.',
-    accounts: [{ name: 'signer', signer: true }, { name: 'renter', writable: true }, config, host, lease, owner, rewardPool], args: [],
+    name: 'settle_lease', docs: "Pays rate x newly proven seconds into the host account (payable to the owner), minus the lease's fee into the reward pool. Anyone may call.",
+    accounts: [config, host, lease, rewardPool], args: [],
   },
   {
-    name: 'penalize_host', docs: "Anyone, once the lease's proofs are more than the grace behind: refund, slash share to the renter, host jailed.",
-    accounts: [{ name: 'caller', signer: true }, { name: 'renter', writable: true }, config, host, lease, owner, rewardPool], args: [],
+    name: 'close_lease', docs: 'Renter or host operator, any time: pays the proven part, refunds the rest, closes the lease; an operator closing a lease past its grace is penalized as penalize_host does.',
+    accounts: [{ name: 'signer', signer: true }, { name: 'renter', writable: true }, config, host, lease, rewardPool], args: [],
   },
   {
-    name: 'claim_rewards', docs: "Pays the host's share of the pool for its newly proven epochs to the owner.",
-    accounts: [{ name: 'operator', signer: true }, owner, config, hostOf('operator'), rewardPool], args: [],
+    name: 'penalize_host', docs: 'Anyone, once more witness-alive epochs of the lease went unproven than its grace: refund to the renter, slash into the reward pool, host jailed.',
+    accounts: [{ name: 'caller', signer: true }, { name: 'renter', writable: true }, config, host, lease, rewardPool], args: [],
   },
   {
-    name: 'withdraw_stake', docs: 'Returns the whole stake to the owner once no lease is open; the host becomes inactive (or stays jailed).',
+    name: 'claim_rewards', docs: 'Pays what the host account holds for the owner (settled payments and rewards) to the owner; signed by the operator or the owner.',
+    accounts: [{ name: 'signer', signer: true }, owner, host], args: [],
+  },
+  {
+    name: 'withdraw_stake', docs: 'Returns the whole stake to the owner once no lease is open and the host is not active; a jailed host only after its jail time.',
     accounts: [{ name: 'operator', signer: true }, owner, hostOf('operator')], args: [],
   },
   {
@@ -157,4 +187,9 @@ export const errors: [code: number, name: string, msg: string][] = [
   [6026, 'WithinGrace', 'The host is still within its grace period'],
   [6027, 'NothingToClaim', 'There is nothing to claim'],
   [6028, 'InsufficientFunds', 'Not enough lamports for this'],
+  [6029, 'TermsNotSigned', "The host operator's signature over the lease terms is missing or does not match"],
+  [6030, 'QuoteExpired', 'The quote expired before the lease was opened'],
+  [6031, 'StillJailed', "The host's jail time has not ended"],
+  [6032, 'OwnerCannotReceive', 'The owner address cannot receive lamports (read-only or executable)'],
+  [6033, 'NotUpgradeAuthority', "The signer is not the program's upgrade authority"],
 ];

@@ -12,7 +12,7 @@ export type Decloud = {
     {
       "name": "initialize",
       "docs": [
-        "Creates the config and the reward pool. Once."
+        "Creates the config and the reward pool, once, signed by the program's upgrade authority (read from its ProgramData account)."
       ],
       "discriminator": [
         175,
@@ -74,21 +74,27 @@ export type Decloud = {
           }
         },
         {
+          "name": "programData",
+          "docs": [
+            "the program's ProgramData account (upgradeable loader)"
+          ]
+        },
+        {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
         {
+          "name": "proofEpochSecs",
+          "type": "u64"
+        },
+        {
           "name": "feeBps",
           "type": "u16"
         },
         {
           "name": "minHostStake",
-          "type": "u64"
-        },
-        {
-          "name": "proofEpochSecs",
           "type": "u64"
         },
         {
@@ -102,6 +108,91 @@ export type Decloud = {
         {
           "name": "rewardBps",
           "type": "u16"
+        },
+        {
+          "name": "epochReward",
+          "type": "u64"
+        },
+        {
+          "name": "jailSecs",
+          "type": "u64"
+        },
+        {
+          "name": "witnesses",
+          "type": {
+            "vec": "pubkey"
+          }
+        }
+      ]
+    },
+    {
+      "name": "updateConfig",
+      "docs": [
+        "The config authority changes fees, stake, grace, slash, rewards and jail time at once (open leases keep the fee and grace they opened under); a new witness set takes effect after (grace_epochs + 1) epochs."
+      ],
+      "discriminator": [
+        29,
+        158,
+        252,
+        191,
+        10,
+        83,
+        219,
+        99
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "feeBps",
+          "type": "u16"
+        },
+        {
+          "name": "minHostStake",
+          "type": "u64"
+        },
+        {
+          "name": "graceEpochs",
+          "type": "u32"
+        },
+        {
+          "name": "slashBps",
+          "type": "u16"
+        },
+        {
+          "name": "rewardBps",
+          "type": "u16"
+        },
+        {
+          "name": "epochReward",
+          "type": "u64"
+        },
+        {
+          "name": "jailSecs",
+          "type": "u64"
         },
         {
           "name": "witnesses",
@@ -189,7 +280,7 @@ export type Decloud = {
     {
       "name": "registerHost",
       "docs": [
-        "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump."
+        "Creates the operator's host account (canonical bump: one per operator) and locks the stake in it; the owner must be a writable, non-executable address."
       ],
       "discriminator": [
         254,
@@ -208,7 +299,11 @@ export type Decloud = {
           "signer": true
         },
         {
-          "name": "owner"
+          "name": "owner",
+          "docs": [
+            "the host's payout address (host.owner)"
+          ],
+          "writable": true
         },
         {
           "name": "config",
@@ -276,10 +371,6 @@ export type Decloud = {
         {
           "name": "stake",
           "type": "u64"
-        },
-        {
-          "name": "bump",
-          "type": "u8"
         }
       ]
     },
@@ -392,7 +483,7 @@ export type Decloud = {
     {
       "name": "openLease",
       "docs": [
-        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump."
+        "Locks rate x duration in a new lease bound to the terms the host operator signed (Ed25519 instruction just before this one); the lease address uses bump 255."
       ],
       "discriminator": [
         187,
@@ -461,6 +552,10 @@ export type Decloud = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "instructions",
+          "address": "Sysvar1nstructions1111111111111111111111111"
         }
       ],
       "args": [
@@ -477,6 +572,14 @@ export type Decloud = {
           "type": "u64"
         },
         {
+          "name": "quoteExpiresAt",
+          "type": "i64"
+        },
+        {
+          "name": "delegate",
+          "type": "pubkey"
+        },
+        {
           "name": "termsHash",
           "type": {
             "array": [
@@ -484,10 +587,6 @@ export type Decloud = {
               32
             ]
           }
-        },
-        {
-          "name": "bump",
-          "type": "u8"
         }
       ]
     },
@@ -531,7 +630,7 @@ export type Decloud = {
     {
       "name": "postProof",
       "docs": [
-        "A renter receipt or a witness attestation, verified through the Ed25519 instruction just before this one."
+        "A receipt of the renter or its delegate, or a witness's attestation of this lease, verified through the Ed25519 instruction just before this one. The first attestation of an epoch credits the host one proven epoch and its reward."
       ],
       "discriminator": [
         112,
@@ -571,6 +670,30 @@ export type Decloud = {
           "writable": true
         },
         {
+          "name": "rewardPool",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  95,
+                  112,
+                  111,
+                  111,
+                  108
+                ]
+              }
+            ]
+          }
+        },
+        {
           "name": "instructions",
           "address": "Sysvar1nstructions1111111111111111111111111"
         }
@@ -587,9 +710,79 @@ export type Decloud = {
       ]
     },
     {
+      "name": "witnessHeartbeat",
+      "docs": [
+        "A witness signed that it was alive in an ended epoch: the evidence penalties need (anyone may post it)."
+      ],
+      "discriminator": [
+        105,
+        162,
+        97,
+        131,
+        134,
+        176,
+        208,
+        127
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardPool",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  95,
+                  112,
+                  111,
+                  111,
+                  108
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "instructions",
+          "address": "Sysvar1nstructions1111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "settleLease",
       "docs": [
-        "Pays rate x newly proven seconds to the owner, minus the fee into the reward pool. Anyone may call."
+        "Pays rate x newly proven seconds into the host account (payable to the owner), minus the lease's fee into the reward pool. Anyone may call."
       ],
       "discriminator": [
         80,
@@ -629,13 +822,6 @@ export type Decloud = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "rewardPool",
           "writable": true,
           "pda": {
@@ -665,7 +851,7 @@ export type Decloud = {
     {
       "name": "closeLease",
       "docs": [
-        "Renter (any time) or operator (after max end): pays the proven part, refunds the rest, closes the lease."
+        "Renter or host operator, any time: pays the proven part, refunds the rest, closes the lease; an operator closing a lease past its grace is penalized as penalize_host does."
       ],
       "discriminator": [
         255,
@@ -713,13 +899,6 @@ export type Decloud = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "rewardPool",
           "writable": true,
           "pda": {
@@ -749,7 +928,7 @@ export type Decloud = {
     {
       "name": "penalizeHost",
       "docs": [
-        "Anyone, once the lease's proofs are more than the grace behind: refund, slash share to the renter, host jailed."
+        "Anyone, once more witness-alive epochs of the lease went unproven than its grace: refund to the renter, slash into the reward pool, host jailed."
       ],
       "discriminator": [
         85,
@@ -797,13 +976,6 @@ export type Decloud = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "rewardPool",
           "writable": true,
           "pda": {
@@ -833,7 +1005,7 @@ export type Decloud = {
     {
       "name": "claimRewards",
       "docs": [
-        "Pays the host's share of the pool for its newly proven epochs to the owner."
+        "Pays what the host account holds for the owner (settled payments and rewards) to the owner; signed by the operator or the owner."
       ],
       "discriminator": [
         4,
@@ -847,78 +1019,19 @@ export type Decloud = {
       ],
       "accounts": [
         {
-          "name": "operator",
+          "name": "signer",
           "signer": true
         },
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
+            "the host's payout address (host.owner)"
           ],
           "writable": true
         },
         {
-          "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          }
-        },
-        {
           "name": "host",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  104,
-                  111,
-                  115,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "operator"
-              }
-            ]
-          }
-        },
-        {
-          "name": "rewardPool",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  119,
-                  97,
-                  114,
-                  100,
-                  95,
-                  112,
-                  111,
-                  111,
-                  108
-                ]
-              }
-            ]
-          }
+          "writable": true
         }
       ],
       "args": []
@@ -926,7 +1039,7 @@ export type Decloud = {
     {
       "name": "withdrawStake",
       "docs": [
-        "Returns the whole stake to the owner once no lease is open; the host becomes inactive (or stays jailed)."
+        "Returns the whole stake to the owner once no lease is open and the host is not active; a jailed host only after its jail time."
       ],
       "discriminator": [
         153,
@@ -946,7 +1059,7 @@ export type Decloud = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
+            "the host's payout address (host.owner)"
           ],
           "writable": true
         },
@@ -1228,6 +1341,31 @@ export type Decloud = {
       "code": 6028,
       "name": "insufficientFunds",
       "msg": "Not enough lamports for this"
+    },
+    {
+      "code": 6029,
+      "name": "termsNotSigned",
+      "msg": "The host operator's signature over the lease terms is missing or does not match"
+    },
+    {
+      "code": 6030,
+      "name": "quoteExpired",
+      "msg": "The quote expired before the lease was opened"
+    },
+    {
+      "code": 6031,
+      "name": "stillJailed",
+      "msg": "The host's jail time has not ended"
+    },
+    {
+      "code": 6032,
+      "name": "ownerCannotReceive",
+      "msg": "The owner address cannot receive lamports (read-only or executable)"
+    },
+    {
+      "code": 6033,
+      "name": "notUpgradeAuthority",
+      "msg": "The signer is not the program's upgrade authority"
     }
   ],
   "types": [
@@ -1265,6 +1403,14 @@ export type Decloud = {
             "type": "u16"
           },
           {
+            "name": "epochReward",
+            "type": "u64"
+          },
+          {
+            "name": "jailSecs",
+            "type": "u64"
+          },
+          {
             "name": "witnessCount",
             "type": "u8"
           },
@@ -1278,6 +1424,23 @@ export type Decloud = {
             }
           },
           {
+            "name": "nextWitnessCount",
+            "type": "u8"
+          },
+          {
+            "name": "nextWitnesses",
+            "type": {
+              "array": [
+                "pubkey",
+                4
+              ]
+            }
+          },
+          {
+            "name": "nextWitnessesAt",
+            "type": "i64"
+          },
+          {
             "name": "rewardPool",
             "type": "pubkey"
           },
@@ -1288,6 +1451,15 @@ export type Decloud = {
           {
             "name": "poolBump",
             "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
           }
         ]
       }
@@ -1306,7 +1478,19 @@ export type Decloud = {
             "type": "u64"
           },
           {
-            "name": "totalClaimed",
+            "name": "totalRewarded",
+            "type": "u64"
+          },
+          {
+            "name": "totalSlashed",
+            "type": "u64"
+          },
+          {
+            "name": "aliveEpoch",
+            "type": "u64"
+          },
+          {
+            "name": "aliveBits",
             "type": "u64"
           },
           {
@@ -1364,10 +1548,6 @@ export type Decloud = {
             "type": "u64"
           },
           {
-            "name": "rewardedEpochs",
-            "type": "u64"
-          },
-          {
             "name": "lastProofEpoch",
             "type": "u64"
           },
@@ -1380,7 +1560,11 @@ export type Decloud = {
             "type": "u64"
           },
           {
-            "name": "rewardsClaimed",
+            "name": "rewardsEarned",
+            "type": "u64"
+          },
+          {
+            "name": "payable",
             "type": "u64"
           },
           {
@@ -1392,8 +1576,25 @@ export type Decloud = {
             "type": "i64"
           },
           {
+            "name": "jailedUntil",
+            "type": "i64"
+          },
+          {
+            "name": "slashBase",
+            "type": "u64"
+          },
+          {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
           }
         ]
       }
@@ -1409,6 +1610,10 @@ export type Decloud = {
           },
           {
             "name": "host",
+            "type": "pubkey"
+          },
+          {
+            "name": "delegate",
             "type": "pubkey"
           },
           {
@@ -1446,6 +1651,14 @@ export type Decloud = {
           {
             "name": "paid",
             "type": "u64"
+          },
+          {
+            "name": "feeBps",
+            "type": "u16"
+          },
+          {
+            "name": "graceEpochs",
+            "type": "u32"
           },
           {
             "name": "termsHash",
@@ -1546,7 +1759,7 @@ export const IDL = {
     {
       "name": "initialize",
       "docs": [
-        "Creates the config and the reward pool. Once."
+        "Creates the config and the reward pool, once, signed by the program's upgrade authority (read from its ProgramData account)."
       ],
       "discriminator": [
         175,
@@ -1608,21 +1821,27 @@ export const IDL = {
           }
         },
         {
+          "name": "program_data",
+          "docs": [
+            "the program's ProgramData account (upgradeable loader)"
+          ]
+        },
+        {
           "name": "system_program",
           "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
         {
+          "name": "proof_epoch_secs",
+          "type": "u64"
+        },
+        {
           "name": "fee_bps",
           "type": "u16"
         },
         {
           "name": "min_host_stake",
-          "type": "u64"
-        },
-        {
-          "name": "proof_epoch_secs",
           "type": "u64"
         },
         {
@@ -1636,6 +1855,91 @@ export const IDL = {
         {
           "name": "reward_bps",
           "type": "u16"
+        },
+        {
+          "name": "epoch_reward",
+          "type": "u64"
+        },
+        {
+          "name": "jail_secs",
+          "type": "u64"
+        },
+        {
+          "name": "witnesses",
+          "type": {
+            "vec": "pubkey"
+          }
+        }
+      ]
+    },
+    {
+      "name": "update_config",
+      "docs": [
+        "The config authority changes fees, stake, grace, slash, rewards and jail time at once (open leases keep the fee and grace they opened under); a new witness set takes effect after (grace_epochs + 1) epochs."
+      ],
+      "discriminator": [
+        29,
+        158,
+        252,
+        191,
+        10,
+        83,
+        219,
+        99
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "fee_bps",
+          "type": "u16"
+        },
+        {
+          "name": "min_host_stake",
+          "type": "u64"
+        },
+        {
+          "name": "grace_epochs",
+          "type": "u32"
+        },
+        {
+          "name": "slash_bps",
+          "type": "u16"
+        },
+        {
+          "name": "reward_bps",
+          "type": "u16"
+        },
+        {
+          "name": "epoch_reward",
+          "type": "u64"
+        },
+        {
+          "name": "jail_secs",
+          "type": "u64"
         },
         {
           "name": "witnesses",
@@ -1723,7 +2027,7 @@ export const IDL = {
     {
       "name": "register_host",
       "docs": [
-        "Creates the operator's host account and locks the stake in it; bump is the host address's PDA bump."
+        "Creates the operator's host account (canonical bump: one per operator) and locks the stake in it; the owner must be a writable, non-executable address."
       ],
       "discriminator": [
         254,
@@ -1742,7 +2046,11 @@ export const IDL = {
           "signer": true
         },
         {
-          "name": "owner"
+          "name": "owner",
+          "docs": [
+            "the host's payout address (host.owner)"
+          ],
+          "writable": true
         },
         {
           "name": "config",
@@ -1810,10 +2118,6 @@ export const IDL = {
         {
           "name": "stake",
           "type": "u64"
-        },
-        {
-          "name": "bump",
-          "type": "u8"
         }
       ]
     },
@@ -1926,7 +2230,7 @@ export const IDL = {
     {
       "name": "open_lease",
       "docs": [
-        "Locks rate x duration in a new lease account bound to host, rate, max end and terms hash; bump is the lease address's PDA bump."
+        "Locks rate x duration in a new lease bound to the terms the host operator signed (Ed25519 instruction just before this one); the lease address uses bump 255."
       ],
       "discriminator": [
         187,
@@ -1995,6 +2299,10 @@ export const IDL = {
         {
           "name": "system_program",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "instructions",
+          "address": "Sysvar1nstructions1111111111111111111111111"
         }
       ],
       "args": [
@@ -2011,6 +2319,14 @@ export const IDL = {
           "type": "u64"
         },
         {
+          "name": "quote_expires_at",
+          "type": "i64"
+        },
+        {
+          "name": "delegate",
+          "type": "pubkey"
+        },
+        {
           "name": "terms_hash",
           "type": {
             "array": [
@@ -2018,10 +2334,6 @@ export const IDL = {
               32
             ]
           }
-        },
-        {
-          "name": "bump",
-          "type": "u8"
         }
       ]
     },
@@ -2065,7 +2377,7 @@ export const IDL = {
     {
       "name": "post_proof",
       "docs": [
-        "A renter receipt or a witness attestation, verified through the Ed25519 instruction just before this one."
+        "A receipt of the renter or its delegate, or a witness's attestation of this lease, verified through the Ed25519 instruction just before this one. The first attestation of an epoch credits the host one proven epoch and its reward."
       ],
       "discriminator": [
         112,
@@ -2105,6 +2417,30 @@ export const IDL = {
           "writable": true
         },
         {
+          "name": "reward_pool",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  95,
+                  112,
+                  111,
+                  111,
+                  108
+                ]
+              }
+            ]
+          }
+        },
+        {
           "name": "instructions",
           "address": "Sysvar1nstructions1111111111111111111111111"
         }
@@ -2121,9 +2457,79 @@ export const IDL = {
       ]
     },
     {
+      "name": "witness_heartbeat",
+      "docs": [
+        "A witness signed that it was alive in an ended epoch: the evidence penalties need (anyone may post it)."
+      ],
+      "discriminator": [
+        105,
+        162,
+        97,
+        131,
+        134,
+        176,
+        208,
+        127
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "reward_pool",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  95,
+                  112,
+                  111,
+                  111,
+                  108
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "instructions",
+          "address": "Sysvar1nstructions1111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "settle_lease",
       "docs": [
-        "Pays rate x newly proven seconds to the owner, minus the fee into the reward pool. Anyone may call."
+        "Pays rate x newly proven seconds into the host account (payable to the owner), minus the lease's fee into the reward pool. Anyone may call."
       ],
       "discriminator": [
         80,
@@ -2163,13 +2569,6 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "reward_pool",
           "writable": true,
           "pda": {
@@ -2199,7 +2598,7 @@ export const IDL = {
     {
       "name": "close_lease",
       "docs": [
-        "Renter (any time) or operator (after max end): pays the proven part, refunds the rest, closes the lease."
+        "Renter or host operator, any time: pays the proven part, refunds the rest, closes the lease; an operator closing a lease past its grace is penalized as penalize_host does."
       ],
       "discriminator": [
         255,
@@ -2247,13 +2646,6 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "reward_pool",
           "writable": true,
           "pda": {
@@ -2283,7 +2675,7 @@ export const IDL = {
     {
       "name": "penalize_host",
       "docs": [
-        "Anyone, once the lease's proofs are more than the grace behind: refund, slash share to the renter, host jailed."
+        "Anyone, once more witness-alive epochs of the lease went unproven than its grace: refund to the renter, slash into the reward pool, host jailed."
       ],
       "discriminator": [
         85,
@@ -2331,13 +2723,6 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "owner",
-          "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
-          ],
-          "writable": true
-        },
-        {
           "name": "reward_pool",
           "writable": true,
           "pda": {
@@ -2367,7 +2752,7 @@ export const IDL = {
     {
       "name": "claim_rewards",
       "docs": [
-        "Pays the host's share of the pool for its newly proven epochs to the owner."
+        "Pays what the host account holds for the owner (settled payments and rewards) to the owner; signed by the operator or the owner."
       ],
       "discriminator": [
         4,
@@ -2381,78 +2766,19 @@ export const IDL = {
       ],
       "accounts": [
         {
-          "name": "operator",
+          "name": "signer",
           "signer": true
         },
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
+            "the host's payout address (host.owner)"
           ],
           "writable": true
         },
         {
-          "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          }
-        },
-        {
           "name": "host",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  104,
-                  111,
-                  115,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "operator"
-              }
-            ]
-          }
-        },
-        {
-          "name": "reward_pool",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  119,
-                  97,
-                  114,
-                  100,
-                  95,
-                  112,
-                  111,
-                  111,
-                  108
-                ]
-              }
-            ]
-          }
+          "writable": true
         }
       ],
       "args": []
@@ -2460,7 +2786,7 @@ export const IDL = {
     {
       "name": "withdraw_stake",
       "docs": [
-        "Returns the whole stake to the owner once no lease is open; the host becomes inactive (or stays jailed)."
+        "Returns the whole stake to the owner once no lease is open and the host is not active; a jailed host only after its jail time."
       ],
       "discriminator": [
         153,
@@ -2480,7 +2806,7 @@ export const IDL = {
         {
           "name": "owner",
           "docs": [
-            "the host's payout address (host.owner); a payout it could not hold (an empty address, below its rent-exempt minimum) joins the host's stake"
+            "the host's payout address (host.owner)"
           ],
           "writable": true
         },
@@ -2762,6 +3088,31 @@ export const IDL = {
       "code": 6028,
       "name": "InsufficientFunds",
       "msg": "Not enough lamports for this"
+    },
+    {
+      "code": 6029,
+      "name": "TermsNotSigned",
+      "msg": "The host operator's signature over the lease terms is missing or does not match"
+    },
+    {
+      "code": 6030,
+      "name": "QuoteExpired",
+      "msg": "The quote expired before the lease was opened"
+    },
+    {
+      "code": 6031,
+      "name": "StillJailed",
+      "msg": "The host's jail time has not ended"
+    },
+    {
+      "code": 6032,
+      "name": "OwnerCannotReceive",
+      "msg": "The owner address cannot receive lamports (read-only or executable)"
+    },
+    {
+      "code": 6033,
+      "name": "NotUpgradeAuthority",
+      "msg": "The signer is not the program's upgrade authority"
     }
   ],
   "types": [
@@ -2799,6 +3150,14 @@ export const IDL = {
             "type": "u16"
           },
           {
+            "name": "epoch_reward",
+            "type": "u64"
+          },
+          {
+            "name": "jail_secs",
+            "type": "u64"
+          },
+          {
             "name": "witness_count",
             "type": "u8"
           },
@@ -2812,6 +3171,23 @@ export const IDL = {
             }
           },
           {
+            "name": "next_witness_count",
+            "type": "u8"
+          },
+          {
+            "name": "next_witnesses",
+            "type": {
+              "array": [
+                "pubkey",
+                4
+              ]
+            }
+          },
+          {
+            "name": "next_witnesses_at",
+            "type": "i64"
+          },
+          {
             "name": "reward_pool",
             "type": "pubkey"
           },
@@ -2822,6 +3198,15 @@ export const IDL = {
           {
             "name": "pool_bump",
             "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
           }
         ]
       }
@@ -2840,7 +3225,19 @@ export const IDL = {
             "type": "u64"
           },
           {
-            "name": "total_claimed",
+            "name": "total_rewarded",
+            "type": "u64"
+          },
+          {
+            "name": "total_slashed",
+            "type": "u64"
+          },
+          {
+            "name": "alive_epoch",
+            "type": "u64"
+          },
+          {
+            "name": "alive_bits",
             "type": "u64"
           },
           {
@@ -2898,10 +3295,6 @@ export const IDL = {
             "type": "u64"
           },
           {
-            "name": "rewarded_epochs",
-            "type": "u64"
-          },
-          {
             "name": "last_proof_epoch",
             "type": "u64"
           },
@@ -2914,7 +3307,11 @@ export const IDL = {
             "type": "u64"
           },
           {
-            "name": "rewards_claimed",
+            "name": "rewards_earned",
+            "type": "u64"
+          },
+          {
+            "name": "payable",
             "type": "u64"
           },
           {
@@ -2926,8 +3323,25 @@ export const IDL = {
             "type": "i64"
           },
           {
+            "name": "jailed_until",
+            "type": "i64"
+          },
+          {
+            "name": "slash_base",
+            "type": "u64"
+          },
+          {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
           }
         ]
       }
@@ -2943,6 +3357,10 @@ export const IDL = {
           },
           {
             "name": "host",
+            "type": "pubkey"
+          },
+          {
+            "name": "delegate",
             "type": "pubkey"
           },
           {
@@ -2980,6 +3398,14 @@ export const IDL = {
           {
             "name": "paid",
             "type": "u64"
+          },
+          {
+            "name": "fee_bps",
+            "type": "u16"
+          },
+          {
+            "name": "grace_epochs",
+            "type": "u32"
           },
           {
             "name": "terms_hash",

@@ -21,7 +21,8 @@ const { AnchorProvider, BN, Program, Wallet } = anchor;
 export type DecloudProgram = AnchorProgram<Decloud>;
 export const SOL = BigInt(LAMPORTS_PER_SOL);
 export const PROGRAM_ID = new PublicKey('8zfMLQeWjnFyfqzLuGkdQopCVoZdmsyfGL2ama1PiDGt');
-export const PROGRAM_SO = fileURLToPath(new URL('../../deploy/decloud.so', import.meta.url));
+/** The program under test: the committed build, or another one (`npm run mutants:program` runs mutants). */
+export const PROGRAM_SO = process.env.DECLOUD_PROGRAM_SO ?? fileURLToPath(new URL('../../deploy/decloud.so', import.meta.url));
 const IDL_JSON = fileURLToPath(new URL('../../idl/decloud.json', import.meta.url));
 /** The committed IDL (the contract), typed by the SDK's generated copy of it. */
 export const IDL = JSON.parse(readFileSync(IDL_JSON, 'utf8')) as Decloud;
