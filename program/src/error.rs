@@ -91,6 +91,11 @@ program_errors! {
         WithinGrace = 6026 => "The host is still within its grace period",
         NothingToClaim = 6027 => "There is nothing to claim",
         InsufficientFunds = 6028 => "Not enough lamports for this",
+        TermsNotSigned = 6029 => "The host operator's signature over the lease terms is missing or does not match",
+        QuoteExpired = 6030 => "The quote expired before the lease was opened",
+        StillJailed = 6031 => "The host's jail time has not ended",
+        OwnerCannotReceive = 6032 => "The owner address cannot receive lamports (read-only or executable)",
+        NotUpgradeAuthority = 6033 => "The signer is not the program's upgrade authority",
     }
 }
 

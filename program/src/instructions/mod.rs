@@ -6,19 +6,22 @@ pub mod activate_host;
 pub mod add_stake;
 pub mod claim_rewards;
 pub mod close_lease;
+pub mod config_args;
 pub mod deactivate_host;
 pub mod fund_rewards;
 pub mod initialize;
 pub mod lease_settlement;
 pub mod new_program_account;
 pub mod open_lease;
-pub mod owner_payout;
 pub mod penalize_host;
 pub mod post_proof;
 pub mod register_host;
 pub mod settle_lease;
+pub mod signed_message;
 pub mod top_up_lease;
+pub mod update_config;
 pub mod withdraw_stake;
+pub mod witness_heartbeat;
 
 use crate::error::{ProgramError, ProgramResult};
 use crate::runtime::discriminator;
@@ -38,6 +41,8 @@ const PENALIZE_HOST: u64 = u64::from_le_bytes(penalize_host::DISCRIMINATOR);
 const CLAIM_REWARDS: u64 = u64::from_le_bytes(claim_rewards::DISCRIMINATOR);
 const WITHDRAW_STAKE: u64 = u64::from_le_bytes(withdraw_stake::DISCRIMINATOR);
 const ADD_STAKE: u64 = u64::from_le_bytes(add_stake::DISCRIMINATOR);
+const UPDATE_CONFIG: u64 = u64::from_le_bytes(update_config::DISCRIMINATOR);
+const WITNESS_HEARTBEAT: u64 = u64::from_le_bytes(witness_heartbeat::DISCRIMINATOR);
 
 pub fn dispatch(input: &Input) -> ProgramResult {
     let data = input.data();
@@ -64,6 +69,8 @@ pub fn dispatch(input: &Input) -> ProgramResult {
         CLAIM_REWARDS => claim_rewards::process(input, args),
         WITHDRAW_STAKE => withdraw_stake::process(input, args),
         ADD_STAKE => add_stake::process(input, args),
+        UPDATE_CONFIG => update_config::process(input, args),
+        WITNESS_HEARTBEAT => witness_heartbeat::process(input, args),
         _ => Err(ProgramError::UnknownInstruction),
     }
 }
@@ -82,6 +89,7 @@ mod tests {
         let all = [
             INITIALIZE, FUND_REWARDS, REGISTER_HOST, ACTIVATE_HOST, DEACTIVATE_HOST, OPEN_LEASE, TOP_UP_LEASE,
             POST_PROOF, SETTLE_LEASE, CLOSE_LEASE, PENALIZE_HOST, CLAIM_REWARDS, WITHDRAW_STAKE, ADD_STAKE,
+            UPDATE_CONFIG, WITNESS_HEARTBEAT,
         ];
         for (i, tag) in all.iter().enumerate() {
             assert!(all[i + 1..].iter().all(|other| other != tag), "distinct");

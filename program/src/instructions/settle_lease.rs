@@ -1,8 +1,7 @@
-//! `settle_lease()`: pays the lease's newly proven seconds to the host's owner, minus the
-//! protocol fee into the reward pool. Anyone may call it.
+//! `settle_lease()`: pays the lease's newly proven seconds into the host account (payable
+//! to its owner), minus the lease's fee into the reward pool. Anyone may call it.
 //!
-//! Accounts: 0 config, 1 host (writable), 2 lease (writable), 3 owner (writable,
-//! `host.owner`), 4 reward_pool (writable).
+//! Accounts: 0 config, 1 host (writable), 2 lease (writable), 3 reward_pool (writable).
 
 use super::lease_settlement::LeaseAccounts;
 use crate::error::ProgramResult;
@@ -17,5 +16,5 @@ pub const DISCRIMINATOR: [u8; 8] = discriminator::instruction("settle_lease");
 pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     log("Instruction: SettleLease");
     BorshReader::new(args).finish()?;
-    LeaseAccounts::check(input.accounts::<5>()?, input.program_id())?.settle()
+    LeaseAccounts::check(input.accounts::<4>()?, input.program_id())?.settle()
 }

@@ -1,12 +1,14 @@
 //! `withdraw_stake()`: returns the whole stake to the host's owner once no lease is open
-//! and the host is not active. The host becomes Inactive (a jailed host stays Jailed);
-//! without a stake `activate_host` refuses it (StakeTooLow).
+//! and the host is not active; a jailed host's stake stays locked until its jail time is
+//! over (StillJailed). The host becomes Inactive (a jailed host stays Jailed); without a
+//! stake `activate_host` refuses it (StakeTooLow).
 //!
 //! Accounts: 0 operator (signer), 1 owner (writable, `host.owner`), 2 host (writable,
 //! the operator's).
 
 use super::account_checks;
 use crate::error::{ProgramError, ProgramResult};
+use crate::runtime::clock::Clock;
 use crate::runtime::discriminator;
 use crate::runtime::input::Input;
 use crate::runtime::lamports::move_lamports;
@@ -34,6 +36,9 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     if status == HostStatus::Active {
         log("deactivate the host first");
         return Err(ProgramError::InvalidHostStatus);
+    }
+    if status == HostStatus::Jailed && Clock::get()?.unix_timestamp < host.jailed_until() {
+        return Err(ProgramError::StillJailed);
     }
     let stake = host.stake();
     if stake == 0 {

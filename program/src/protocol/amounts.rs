@@ -43,18 +43,12 @@ pub fn deposit_for(rate: u64, secs: u64) -> Result<u64, ProgramError> {
     checked_mul(rate, secs).ok_or(ProgramError::ArithmeticOverflow)
 }
 
-/// A claim's share of the pool, in basis points: `reward_bps` per unrewarded epoch, at
-/// most everything.
+/// The reward of one witness-attested epoch: `epoch_reward`, at most `reward_bps` of what
+/// the pool holds above its rent. A fixed share per epoch, so no number of leases, wallets
+/// or claims earns a host more, and what one host earned never shrinks another's.
 #[inline(always)]
-pub fn reward_share_bps(epochs: u64, reward_bps: u16) -> u64 {
-    let reward_bps = reward_bps as u64;
-    // epochs < 10 000 keeps the product below 2^30; more epochs take the whole pool
-    // unless reward_bps is 0.
-    match (reward_bps, epochs >= MAX_BPS) {
-        (0, _) => 0,
-        (_, true) => MAX_BPS,
-        (_, false) => (epochs * reward_bps).min(MAX_BPS),
-    }
+pub fn epoch_reward(pool_available: u64, epoch_reward: u64, reward_bps: u16) -> u64 {
+    bps_of(pool_available, reward_bps as u64).min(epoch_reward)
 }
 
 #[cfg(test)]
@@ -92,13 +86,11 @@ mod tests {
     }
 
     #[test]
-    fn reward_shares_grow_per_epoch_up_to_everything() {
-        assert_eq!(reward_share_bps(0, 40), 0);
-        assert_eq!(reward_share_bps(3, 40), 120);
-        assert_eq!(reward_share_bps(250, 40), 10_000);
-        assert_eq!(reward_share_bps(9_999, 1), 9_999);
-        assert_eq!(reward_share_bps(u64::MAX, 1), 10_000);
-        assert_eq!(reward_share_bps(u64::MAX, 0), 0);
-        assert_eq!(reward_share_bps(9_999, u16::MAX), 10_000);
+    fn an_epoch_reward_is_the_smaller_of_the_budget_and_the_pool_share() {
+        assert_eq!(epoch_reward(1_000_000, 5_000, 100), 5_000);
+        assert_eq!(epoch_reward(100_000, 5_000, 100), 1_000, "1% of the pool");
+        assert_eq!(epoch_reward(0, 5_000, 100), 0);
+        assert_eq!(epoch_reward(u64::MAX, u64::MAX, 10_000), u64::MAX);
+        assert_eq!(epoch_reward(1_000, 5_000, 0), 0);
     }
 }

@@ -47,7 +47,7 @@ pub fn receipt(until: i64, now: i64, lease: &LeaseTimes, epoch_secs: u64) -> Res
 #[inline(always)]
 pub fn attestation(epoch: u64, now: i64, lease: &LeaseTimes, epoch_secs: u64) -> Result<Coverage, ProgramError> {
     let start = epoch_start(epoch, epoch_secs)?;
-    let end = epoch_start(epoch.checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?, epoch_secs)?;
+    let end = epoch_end(epoch, epoch_secs)?;
     if end > now {
         return Err(ProgramError::ProofInFuture);
     }
@@ -59,6 +59,12 @@ pub fn attestation(epoch: u64, now: i64, lease: &LeaseTimes, epoch_secs: u64) ->
     Ok(Coverage { from, to, epoch })
 }
 
+/// `(epoch + 1) x L`: when `epoch` is over.
+#[inline(always)]
+pub fn epoch_end(epoch: u64, epoch_secs: u64) -> Result<i64, ProgramError> {
+    epoch_start(epoch.checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?, epoch_secs)
+}
+
 /// `epoch x L` as a timestamp.
 #[inline(always)]
 fn epoch_start(epoch: u64, epoch_secs: u64) -> Result<i64, ProgramError> {
@@ -68,19 +74,33 @@ fn epoch_start(epoch: u64, epoch_secs: u64) -> Result<i64, ProgramError> {
     }
 }
 
-/// Whether the lease's proofs lag more than `grace_epochs x L` behind: behind the
-/// present, or behind the max end once it has passed.
+/// The whole proof epochs `first..=last` in which a lease went unproven: those entirely
+/// after `proven_until` and before the present (or the max end once it has passed). Empty
+/// when `first > last`.
+pub struct MissingEpochs {
+    pub first: u64,
+    pub last: u64,
+}
+
+impl MissingEpochs {
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.first > self.last
+    }
+}
+
 #[inline(always)]
-pub fn past_grace(now: i64, lease: &LeaseTimes, grace_epochs: u32, epoch_secs: u64) -> bool {
+pub fn missing_epochs(now: i64, lease: &LeaseTimes, epoch_secs: u64) -> MissingEpochs {
     let horizon = now.min(lease.max_end);
-    let behind = match horizon.checked_sub(lease.proven_until) {
-        Some(behind) if behind > 0 => behind as u64,
-        _ => return false,
+    let (from, to) = match (u64::try_from(lease.proven_until), u64::try_from(horizon)) {
+        (Ok(from), Ok(to)) if to > from => (from, to),
+        _ => return MissingEpochs { first: 1, last: 0 },
     };
-    // A grace too long for 64 bits is longer than any lag.
-    match widening_mul(grace_epochs as u64, epoch_secs) {
-        (0, grace) => behind > grace,
-        _ => false,
+    // First epoch starting at or after `from`; last epoch ending at or before `to`.
+    let first = from / epoch_secs + (from % epoch_secs != 0) as u64;
+    match to / epoch_secs {
+        0 => MissingEpochs { first: 1, last: 0 },
+        end => MissingEpochs { first, last: end - 1 },
     }
 }
 
@@ -138,14 +158,25 @@ mod tests {
     }
 
     #[test]
-    fn grace_is_measured_up_to_now_or_max_end() {
-        // 3 epochs of grace = 1800 s behind proven_until 1000.
-        assert!(!past_grace(2_800, &LEASE, 3, L), "exactly the grace");
-        assert!(past_grace(2_801, &LEASE, 3, L));
-        let ended = LeaseTimes { proven_until: 1_000, max_end: 2_000 };
-        assert!(!past_grace(1_000_000, &ended, 3, L), "max end caps the lag");
-        assert!(past_grace(1_000_000, &ended, 1, L));
-        assert!(!past_grace(500, &LEASE, 0, L), "clock before proven_until");
-        assert!(!past_grace(i64::MAX, &LeaseTimes { proven_until: 0, max_end: i64::MAX }, u32::MAX, u64::MAX), "huge grace");
+    fn missing_epochs_are_the_whole_unproven_ones_up_to_now_or_max_end() {
+        let range = |now, lease: &LeaseTimes| {
+            let m = missing_epochs(now, lease, L);
+            match m.is_empty() {
+                true => None,
+                false => Some((m.first, m.last)),
+            }
+        };
+        // proven_until 1000: epoch 1 = [600, 1200) is partly proven, so epoch 2 = [1200, 1800) is the first.
+        assert_eq!(range(1_799, &LEASE), None, "epoch 2 not over yet");
+        assert_eq!(range(1_800, &LEASE), Some((2, 2)));
+        assert_eq!(range(4_000, &LEASE), Some((2, 5)));
+        assert_eq!(range(1_000_000, &LEASE), Some((2, 7)), "max end 5000 ends epoch 8 early: 7 is the last whole one");
+        let on_boundary = LeaseTimes { proven_until: 1_200, max_end: 5_400 };
+        assert_eq!(range(2_400, &on_boundary), Some((2, 3)));
+        assert_eq!(range(1_000_000, &on_boundary), Some((2, 8)));
+        assert_eq!(range(500, &LEASE), None, "clock before proven_until");
+        assert_eq!(range(i64::MAX, &LeaseTimes { proven_until: -5, max_end: i64::MAX }), None, "a negative time proves nothing here");
+        assert_eq!(range(599, &LeaseTimes { proven_until: 0, max_end: 10_000 }), None);
+        assert_eq!(range(600, &LeaseTimes { proven_until: 0, max_end: 10_000 }), Some((0, 0)));
     }
 }

@@ -104,6 +104,19 @@ impl<'a> AccountView<'a> {
         unsafe { *(self.record.add(LAMPORTS) as *mut u64) = lamports }
     }
 
+    /// Closes this program-owned account for good: no lamports (move them out first), no data,
+    /// owned by the System Program. The runtime deletes it at the end of the transaction; a
+    /// transfer in the same transaction leaves a plain empty system account, never a
+    /// program account with zeroed data.
+    pub fn close_to_system(&mut self, system_program: &Pubkey) {
+        // SAFETY: 8-aligned offsets inside the record header; the runtime reads the owner and
+        // data length back from here, and accepts shrinking and an owner change of empty data.
+        unsafe {
+            *(self.record.add(DATA_LEN) as *mut u64) = 0;
+            *(self.record.add(OWNER) as *mut Pubkey) = *system_program;
+        }
+    }
+
     pub fn data_len(&self) -> usize {
         self.word(DATA_LEN) as usize
     }

@@ -6,6 +6,7 @@
 //! when the transaction passed the same account as both ends.
 
 use super::account::AccountView;
+use super::system_program;
 use crate::error::{ProgramError, ProgramResult};
 
 /// Moves `amount` from `from` (owned by this program) to `to`.
@@ -18,12 +19,14 @@ pub fn move_lamports(from: &mut AccountView, to: &mut AccountView, amount: u64) 
     Ok(())
 }
 
-/// Closes `account` (owned by this program): every lamport goes to `receiver` and the
-/// data is zeroed, so the runtime deletes the account at the end of the transaction and
-/// nothing can read it as a live account meanwhile.
+/// Closes `account` (owned by this program) for good: every lamport goes to `receiver`, the
+/// data is zeroed and dropped, and the System Program owns it (so it cannot be revived as a
+/// program account, and its address can be created again).
 #[inline(never)]
 pub fn close_into(account: &mut AccountView, receiver: &mut AccountView) -> ProgramResult {
     account.data_mut().fill(0);
     let all = account.lamports();
-    move_lamports(account, receiver, all)
+    move_lamports(account, receiver, all)?;
+    account.close_to_system(&system_program::ID);
+    Ok(())
 }

@@ -1,5 +1,7 @@
-//! The Host account, at the PDA `["host", operator]`: one per operator key. Its lamports
-//! are its rent plus the stake (plus anything sent to it by mistake).
+//! The Host account, at the PDA `["host", operator]` (canonical bump): one per operator key,
+//! for good. Its lamports are its rent, the stake and `payable` (plus anything sent to it by
+//! mistake): the host's earnings stay here, under the program, until the owner claims them,
+//! so no renter's settlement ever touches an address the host chose.
 //!
 //! Layout (borsh, little-endian, no padding; the IDL's `Host` type, then reserved bytes
 //! Anchor's decoder ignores):
@@ -13,18 +15,20 @@
 //! | 110 | 8  | stake: u64 (lamports) |
 //! | 118 | 1  | status: HostStatus (Registered, Active, Inactive, Jailed) |
 //! | 119 | 32 | spec_hash: [u8; 32] |
-//! | 151 | 8  | proven_epochs: u64 (distinct proof epochs, counted in increasing order) |
-//! | 159 | 8  | rewarded_epochs: u64 (proven_epochs at the last claim) |
-//! | 167 | 8  | last_proof_epoch: u64 (latest proof epoch + 1; 0 = never) |
-//! | 175 | 8  | last_proof_at: i64 |
-//! | 183 | 8  | earned: u64 (settled payments, after fees) |
-//! | 191 | 8  | rewards_claimed: u64 |
+//! | 151 | 8  | proven_epochs: u64 (distinct witness-attested epochs, counted in increasing order) |
+//! | 159 | 8  | last_proof_epoch: u64 (latest attested epoch + 1; 0 = never) |
+//! | 167 | 8  | last_proof_at: i64 |
+//! | 175 | 8  | earned: u64 (settled payments, after fees, all time) |
+//! | 183 | 8  | rewards_earned: u64 (uptime rewards, all time) |
+//! | 191 | 8  | payable: u64 (earned and rewarded lamports this account holds for the owner) |
 //! | 199 | 4  | open_leases: u32 |
 //! | 203 | 8  | registered_at: i64 |
-//! | 211 | 1  | bump: u8 |
-//! | 212 | 64 | reserved: [u8; 64] (zero; room for later fields) |
+//! | 211 | 8  | jailed_until: i64 (the stake stays locked until then) |
+//! | 219 | 8  | slash_base: u64 (the stake when first jailed: every penalty slashes a share of it) |
+//! | 227 | 1  | bump: u8 (canonical) |
+//! | 228 | 64 | reserved: [u8; 64] (zero; room for later fields) |
 //!
-//! Total: 276 bytes.
+//! Total: 292 bytes.
 
 use super::fields::Fields;
 use crate::error::{ProgramError, ProgramResult};
@@ -46,15 +50,17 @@ const STAKE: usize = 110;
 const STATUS: usize = 118;
 const SPEC_HASH: usize = 119;
 const PROVEN_EPOCHS: usize = 151;
-const REWARDED_EPOCHS: usize = 159;
-const LAST_PROOF_EPOCH: usize = 167;
-const LAST_PROOF_AT: usize = 175;
-const EARNED: usize = 183;
-const REWARDS_CLAIMED: usize = 191;
+const LAST_PROOF_EPOCH: usize = 159;
+const LAST_PROOF_AT: usize = 167;
+const EARNED: usize = 175;
+const REWARDS_EARNED: usize = 183;
+const PAYABLE: usize = 191;
 const OPEN_LEASES: usize = 199;
 const REGISTERED_AT: usize = 203;
-const BUMP: usize = 211;
-const RESERVED: usize = 212;
+const JAILED_UNTIL: usize = 211;
+const SLASH_BASE: usize = 219;
+const BUMP: usize = 227;
+const RESERVED: usize = 228;
 const RESERVED_LEN: usize = 64;
 pub const LEN: usize = RESERVED + RESERVED_LEN;
 
@@ -146,9 +152,6 @@ impl<'a> Host<'a> {
     pub fn proven_epochs(&self) -> u64 {
         self.fields.u64(PROVEN_EPOCHS)
     }
-    pub fn rewarded_epochs(&self) -> u64 {
-        self.fields.u64(REWARDED_EPOCHS)
-    }
     pub fn last_proof_epoch(&self) -> u64 {
         self.fields.u64(LAST_PROOF_EPOCH)
     }
@@ -158,8 +161,17 @@ impl<'a> Host<'a> {
     pub fn earned(&self) -> u64 {
         self.fields.u64(EARNED)
     }
-    pub fn rewards_claimed(&self) -> u64 {
-        self.fields.u64(REWARDS_CLAIMED)
+    pub fn rewards_earned(&self) -> u64 {
+        self.fields.u64(REWARDS_EARNED)
+    }
+    pub fn payable(&self) -> u64 {
+        self.fields.u64(PAYABLE)
+    }
+    pub fn jailed_until(&self) -> i64 {
+        self.fields.i64(JAILED_UNTIL)
+    }
+    pub fn slash_base(&self) -> u64 {
+        self.fields.u64(SLASH_BASE)
     }
     pub fn open_leases(&self) -> u32 {
         self.fields.u32(OPEN_LEASES)
@@ -196,32 +208,62 @@ impl<'a> Host<'a> {
         Ok(())
     }
 
+    /// A settlement paid `amount` into this account for the owner.
     pub fn add_earned(&mut self, amount: u64) -> ProgramResult {
         let earned = self.earned().checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
         self.fields.set_u64(EARNED, earned);
+        self.add_payable(amount)
+    }
+
+    /// An uptime reward of `amount` moved into this account for the owner.
+    pub fn add_reward(&mut self, amount: u64) -> ProgramResult {
+        let rewards = self.rewards_earned().checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.fields.set_u64(REWARDS_EARNED, rewards);
+        self.add_payable(amount)
+    }
+
+    fn add_payable(&mut self, amount: u64) -> ProgramResult {
+        let payable = self.payable().checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.fields.set_u64(PAYABLE, payable);
         Ok(())
     }
 
-    /// A claim paid `amount` for every epoch proven so far.
-    pub fn record_claim(&mut self, amount: u64) -> ProgramResult {
-        let claimed = self.rewards_claimed().checked_add(amount).ok_or(ProgramError::ArithmeticOverflow)?;
-        self.fields.set_u64(REWARDS_CLAIMED, claimed);
-        self.fields.set_u64(REWARDED_EPOCHS, self.proven_epochs());
-        Ok(())
+    /// Everything payable, now paid out: returns the amount.
+    pub fn take_payable(&mut self) -> u64 {
+        let payable = self.payable();
+        self.fields.set_u64(PAYABLE, 0);
+        payable
     }
 
-    /// A proof covering time in `epoch` was accepted at `now`: the epoch counts once, and
-    /// only when it is later than every epoch counted before (so epochs are never counted
-    /// twice, whichever lease proves them).
-    pub fn record_proof(&mut self, epoch: u64, now: i64) -> ProgramResult {
-        let next = epoch.checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?;
-        if next > self.last_proof_epoch() {
-            let proven = self.proven_epochs().checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?;
-            self.fields.set_u64(PROVEN_EPOCHS, proven);
-            self.fields.set_u64(LAST_PROOF_EPOCH, next);
+    /// Jails the host until `until`. The first jailing fixes the base every penalty
+    /// slashes a share of, so the order in which penalties land changes no slash.
+    pub fn jail(&mut self, until: i64) {
+        if self.fields.u8(STATUS) != HostStatus::Jailed as u8 {
+            self.fields.set_u64(SLASH_BASE, self.stake());
         }
+        self.set_status(HostStatus::Jailed);
+        self.fields.set_i64(JAILED_UNTIL, until);
+    }
+
+    /// A receipt was accepted at `now`.
+    pub fn note_proof_at(&mut self, now: i64) {
         self.fields.set_i64(LAST_PROOF_AT, now);
-        Ok(())
+    }
+
+    /// A witness attested `epoch` at `now`: the epoch counts once, and only when it is later
+    /// than every epoch counted before (so epochs are never counted twice, whichever lease
+    /// proves them). Returns whether it counted (and so earns the epoch's reward).
+    #[inline(always)]
+    pub fn record_attested_epoch(&mut self, epoch: u64, now: i64) -> Result<bool, ProgramError> {
+        let next = epoch.checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.fields.set_i64(LAST_PROOF_AT, now);
+        if next <= self.last_proof_epoch() {
+            return Ok(false);
+        }
+        let proven = self.proven_epochs().checked_add(1).ok_or(ProgramError::ArithmeticOverflow)?;
+        self.fields.set_u64(PROVEN_EPOCHS, proven);
+        self.fields.set_u64(LAST_PROOF_EPOCH, next);
+        Ok(true)
     }
 }
 
@@ -247,8 +289,8 @@ mod tests {
     }
 
     #[test]
-    fn layout_is_276_bytes_at_the_documented_offsets() {
-        assert_eq!(LEN, 276);
+    fn layout_is_292_bytes_at_the_documented_offsets() {
+        assert_eq!(LEN, 292);
         assert_eq!(DISCRIMINATOR, [141, 195, 28, 93, 45, 127, 175, 216], "the IDL's Host discriminator");
         let mut buffer = vec![0xaau8; LEN];
         let host = new_host(&mut buffer);
@@ -258,25 +300,26 @@ mod tests {
         assert_eq!((host.registered_at(), host.bump(), host.open_leases(), host.earned()), (-7, 250, 0, 0));
         assert_eq!(&buffer[110..118], &5_000u64.to_le_bytes());
         assert_eq!(&buffer[203..211], &(-7i64).to_le_bytes());
-        assert!(buffer[212..].iter().all(|&b| b == 0), "reserved bytes are zero");
+        assert_eq!(buffer[227], 250);
+        assert!(buffer[228..].iter().all(|&b| b == 0), "reserved bytes are zero");
     }
 
     #[test]
-    fn proofs_count_each_later_epoch_once() {
+    fn attested_epochs_count_each_later_epoch_once() {
         let mut buffer = vec![0u8; LEN];
         let mut host = new_host(&mut buffer);
-        host.record_proof(0, 100).unwrap();
+        assert_eq!(host.record_attested_epoch(0, 100), Ok(true));
         assert_eq!((host.proven_epochs(), host.last_proof_epoch(), host.last_proof_at()), (1, 1, 100));
-        host.record_proof(0, 101).unwrap();
-        assert_eq!((host.proven_epochs(), host.last_proof_epoch(), host.last_proof_at()), (1, 1, 101), "same epoch: not again");
-        host.record_proof(5, 102).unwrap();
-        host.record_proof(3, 103).unwrap();
-        assert_eq!((host.proven_epochs(), host.last_proof_epoch()), (2, 6), "an older epoch does not count");
-        assert_eq!(host.record_proof(u64::MAX, 104), Err(ProgramError::ArithmeticOverflow));
+        assert_eq!(host.record_attested_epoch(0, 101), Ok(false), "same epoch: not again");
+        assert_eq!((host.proven_epochs(), host.last_proof_epoch(), host.last_proof_at()), (1, 1, 101));
+        assert_eq!(host.record_attested_epoch(5, 102), Ok(true));
+        assert_eq!(host.record_attested_epoch(3, 103), Ok(false), "an older epoch does not count");
+        assert_eq!((host.proven_epochs(), host.last_proof_epoch()), (2, 6));
+        assert_eq!(host.record_attested_epoch(u64::MAX, 104), Err(ProgramError::ArithmeticOverflow));
     }
 
     #[test]
-    fn counters_are_checked() {
+    fn counters_are_checked_and_payable_adds_up() {
         let mut buffer = vec![0u8; LEN];
         let mut host = new_host(&mut buffer);
         assert_eq!(host.remove_open_lease(), Err(ProgramError::ArithmeticOverflow));
@@ -284,12 +327,24 @@ mod tests {
         host.add_open_lease().unwrap();
         host.remove_open_lease().unwrap();
         assert_eq!(host.open_leases(), 1);
-        host.add_earned(u64::MAX).unwrap();
+        host.add_earned(30).unwrap();
+        host.add_reward(12).unwrap();
+        assert_eq!((host.earned(), host.rewards_earned(), host.payable()), (30, 12, 42));
+        assert_eq!(host.take_payable(), 42);
+        assert_eq!((host.earned(), host.payable()), (30, 0));
+        host.add_earned(u64::MAX - 30).unwrap();
         assert_eq!(host.add_earned(1), Err(ProgramError::ArithmeticOverflow));
-        host.record_proof(0, 1).unwrap();
-        host.record_proof(1, 1).unwrap();
-        host.record_claim(40).unwrap();
-        assert_eq!((host.rewarded_epochs(), host.rewards_claimed()), (2, 40));
+    }
+
+    #[test]
+    fn the_first_jailing_fixes_the_slash_base() {
+        let mut buffer = vec![0u8; LEN];
+        let mut host = new_host(&mut buffer);
+        host.jail(900);
+        assert_eq!((host.status(), host.slash_base(), host.jailed_until()), (Ok(HostStatus::Jailed), 5_000, 900));
+        host.set_stake(1_000);
+        host.jail(1_200);
+        assert_eq!((host.slash_base(), host.jailed_until()), (5_000, 1_200), "a later penalty keeps the base");
     }
 
     #[test]
