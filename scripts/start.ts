@@ -1,14 +1,15 @@
 /**
  * `npm start`: the whole DeCloud network on this machine, offline: a local chain with the
  * program, a bootstrap peer (relay, offer index, uptime witness) and one host node selling
- * Docker containers, with all state under .state/local. Ctrl-C stops everything; a second
+ * Docker containers, with all state under .state/local. The witness key is funded from the
+ * local faucet: it pays a heartbeat per proof epoch, without which no host can be penalized. Ctrl-C stops everything; a second
  * `npm start` resumes where the first left off. If the host node dies, the chain and the
  * bootstrap peer keep running, so renters can still end their leases and be refunded.
  *
  * Environment:
  *   DECLOUD_LOCAL_STATE   state folder (default .state/local)
  *   DECLOUD_EPOCH_SECS    proof epoch length in seconds (default 30)
- *   DECLOUD_GRACE_EPOCHS  epochs a lease's proofs may lag before its host can be penalized (default 3)
+ *   DECLOUD_GRACE_EPOCHS  witness-alive epochs a lease's proofs may lag before its host can be penalized (2 to 32, default 3)
  * The last two are written into the program's config when the chain starts on fresh state;
  * a resumed chain keeps the values it was created with.
  */
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { Connection, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import type { PublicKey } from '@solana/web3.js';
 import Docker from 'dockerode';
 import { startChild, type Child } from './local-network/child.js';
 import { keypairFile } from './local-network/keys.js';
@@ -29,18 +31,27 @@ const httpPort = 8080;
 const bin = (pkg: string, name: string) => join(root, pkg, 'bin', `${name}.js`);
 const step = (text: string) => process.stdout.write(`\x1b[1m==>\x1b[0m ${text}\n`);
 const children: Child[] = [];
+const WITNESS_TOP_UP_BELOW = LAMPORTS_PER_SOL / 10;
 
-/** A whole number of at least 1 from the environment, or the default. */
-function wholeEnv(name: string, fallback: number): number {
+async function airdrop(connection: Connection, to: PublicKey, lamports: number): Promise<void> {
+  await connection.confirmTransaction(await connection.requestAirdrop(to, lamports), 'confirmed');
+}
+
+/** A whole number from `min` to `max` from the environment, or the default. */
+function wholeEnv(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const text = process.env[name]?.trim();
   if (text === undefined || text === '') return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${name}=${JSON.stringify(text)} is not a whole number of at least 1: unset it or give e.g. ${name}=${fallback}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new Error(`${name}=${JSON.stringify(text)} is not a whole number ${range}: unset it or give e.g. ${name}=${fallback}`);
+  }
   return Number(text);
 }
 
 async function main(): Promise<void> {
-  const epochSecs = wholeEnv('DECLOUD_EPOCH_SECS', 30);
-  const graceEpochs = wholeEnv('DECLOUD_GRACE_EPOCHS', 3);
+  const epochSecs = wholeEnv('DECLOUD_EPOCH_SECS', 30, 1, 604_800);
+  // The program's range: a penalty needs more than this many witness-alive unproven epochs, within the 64 it remembers.
+  const graceEpochs = wholeEnv('DECLOUD_GRACE_EPOCHS', 3, 2, 32);
   if (!existsSync(join(root, 'program/deploy/decloud.so'))) {
     step('building the on-chain program');
     if (spawnSync('npm', ['run', 'build:program'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('npm run build:program failed');
@@ -65,6 +76,11 @@ async function main(): Promise<void> {
   children.push(chain);
   await chain.waitForLine((l) => l.includes('decloud-chain is running'), 60_000);
   const connection = new Connection(rpcUrl, 'confirmed');
+  // The witness pays each heartbeat's fee (10 000 lamports): 1 SOL lasts 100 000 epochs.
+  if ((await connection.getBalance(witness.publicKey)) < WITNESS_TOP_UP_BELOW) {
+    step('funding the witness key with 1 SOL (it pays a heartbeat per proof epoch)');
+    await airdrop(connection, witness.publicKey, LAMPORTS_PER_SOL);
+  }
 
   step('starting the bootstrap peer (relay, offer index, witness)');
   const bootstrap = startChild('bootstrap', process.execPath, [bin('bootstrap', 'decloud-bootstrap'),
@@ -88,7 +104,7 @@ async function main(): Promise<void> {
 
   if ((await connection.getBalance(renter.publicKey)) < LAMPORTS_PER_SOL) {
     step('funding the demo renter wallet with 20 SOL');
-    await connection.confirmTransaction(await connection.requestAirdrop(renter.publicKey, 20 * LAMPORTS_PER_SOL), 'confirmed');
+    await airdrop(connection, renter.publicKey, 20 * LAMPORTS_PER_SOL);
   }
 
   const env = `export DECLOUD_RPC_URL=${rpcUrl} DECLOUD_BOOTSTRAP=${bootstrapAddr} DECLOUD_WALLET=${join(state, 'renter.json')}`;

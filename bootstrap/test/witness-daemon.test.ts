@@ -1,6 +1,7 @@
 // The `decloud-bootstrap` bin as a witness and offer index (its own process, the local chain
 // over RPC in this one): it runs under the witness key's peer id, challenges the active hosts
-// every epoch, reports through /health and /metrics, and refuses bad flags and keys with the fix.
+// every epoch, posts a heartbeat per ended epoch paid from its key, reports through /health
+// and /metrics, and refuses bad flags and keys with the fix.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Keypair } from '@solana/web3.js';
+import { DecloudChain } from '@decloud/sdk/chain/index';
 import { peerIdFromSolanaPublicKey } from '@decloud/sdk/identity/host-identity';
 import { spawnBin } from './fixtures/json-process.js';
 import type { JsonProcess } from './fixtures/json-process.js';
-import { startRegisteredHost, startWitnessWorld, waitFor } from './witness-fixtures.js';
+import { airdrop, startRegisteredHost, startWitnessWorld, waitFor } from './witness-fixtures.js';
 import type { TestHost, WitnessWorld } from './witness-fixtures.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,6 +27,8 @@ let daemon: JsonProcess;
 let started: { peerId: string; multiaddrs: string[]; http: string; witness: string };
 let host: TestHost | undefined;
 
+const clientOf = (w: WitnessWorld): DecloudChain => DecloudChain.fromKeypair(w.connection, w.witness);
+
 async function writeKey(name: string, key: Keypair): Promise<string> {
   const file = join(dir, name);
   await writeFile(file, JSON.stringify(Array.from(key.secretKey)));
@@ -35,6 +39,7 @@ test.before(async () => {
   world = await startWitnessWorld();
   dir = await mkdtemp(join(tmpdir(), 'decloud-witness-daemon-'));
   keyFile = await writeKey('witness.json', world.witness);
+  await airdrop(world.connection, world.witness.publicKey, 1);
   daemon = spawnBin('bootstrap', bin, ['--state', join(dir, 'state'), ...freePorts, '--json', '--http-port', '0', '--rpc', world.chain.rpcUrl, '--witness-key', keyFile], root);
   started = await daemon.next((e) => Array.isArray(e.multiaddrs), 60_000) as typeof started;
 });
@@ -68,6 +73,19 @@ test('it challenges an active host every epoch and counts the outcome in /metric
   assert.match(text, /^decloud_witness_attestations_signed_total 0$/m);
   const health = await (await fetch(`${started.http}/health`)).json() as { witness: { activeHosts: number } };
   assert.is(health.witness.activeHosts, 1);
+});
+
+test('it posts a heartbeat for each ended epoch, paid from the witness key', async () => {
+  const health = await waitFor('two heartbeats', async () => {
+    const { witness } = await (await fetch(`${started.http}/health`)).json() as { witness: { lastHeartbeat?: string; heartbeatsFunded?: boolean } };
+    return witness.lastHeartbeat !== undefined && /^decloud_witness_heartbeats_posted_total [2-9]/m.test(await (await fetch(`${started.http}/metrics`)).text()) ? witness : undefined;
+  }, 20_000);
+  assert.is(health.heartbeatsFunded, true);
+  assert.ok(BigInt(await world.connection.getBalance(world.witness.publicKey)) < 1_000_000_000n, 'the witness paid the fees');
+  assert.match(daemon.stderr(), `the witness key ${world.witness.publicKey.toBase58()} holds`);
+  const pool = await clientOf(world).fetchRewardPool();
+  const epoch = BigInt(health.lastHeartbeat!);
+  assert.ok(pool.aliveEpoch >= epoch && ((pool.aliveBits >> (pool.aliveEpoch - epoch)) & 1n) === 1n, 'the epoch is alive on-chain');
 });
 
 test('SIGINT stops it cleanly', async () => {

@@ -4,8 +4,9 @@
  * are real libp2p nodes registered and activated on-chain with their operator keys.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
-import { DecloudChain } from '@decloud/sdk/chain/index';
+import { randomBytes } from 'node:crypto';
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js';
+import { DecloudChain, newLeaseId, signProof, termsMessage } from '@decloud/sdk/chain/index';
 import { peerIdFromSolanaPublicKey } from '@decloud/sdk/identity/host-identity';
 import { createDecloudNode } from '@decloud/sdk/net/create-node';
 import type { DecloudNode, DecloudNodeOptions } from '@decloud/sdk/net/index';
@@ -37,7 +38,7 @@ export interface WitnessWorld {
 export async function startWitnessWorld(): Promise<WitnessWorld> {
   const witness = Keypair.generate();
   const chain = await startLocalChain({ port: 0, programs: [decloudProgram()] });
-  await initializeDecloud(chain, { ...defaultGenesis, proofEpochSecs: EPOCH_SECS, graceEpochs: 1, witnesses: [witness.publicKey], rewardFund: 10n * SOL });
+  await initializeDecloud(chain, { ...defaultGenesis, proofEpochSecs: EPOCH_SECS, graceEpochs: 2, witnesses: [witness.publicKey], rewardFund: 10n * SOL });
   return {
     chain,
     connection: new Connection(chain.rpcUrl, 'confirmed'),
@@ -76,6 +77,21 @@ export async function startRegisteredHost(world: WitnessWorld, bootstrap: string
   await registerHost(world.connection, operator, activate);
   const node = await createDecloudNode({ ...LOCAL_NODE, solanaSecretKey: operator.secretKey, bootstrap: [bootstrap] });
   return { operator, node };
+}
+
+/** A lease of `renter` on the host of `operator`, opened on terms the host signed (no quote protocol: the witness needs none). */
+export async function openLeaseOn(connection: Connection, operator: Keypair, renter: Keypair, durationSecs = 600n): Promise<PublicKey> {
+  const chain = DecloudChain.fromKeypair(connection, renter);
+  const terms = {
+    renter: renter.publicKey, hostOperator: operator.publicKey, leaseId: newLeaseId(renter.publicKey), rate: 1_000n, durationSecs,
+    quoteExpiresAt: BigInt(Math.floor(Date.now() / 1000) + 120), delegate: PublicKey.default, termsHash: new Uint8Array(randomBytes(32)),
+  };
+  const { signature } = signProof(operator.secretKey, operator.publicKey, termsMessage(terms));
+  return (await chain.openLease({ ...terms, hostSignature: signature })).lease;
+}
+
+export async function airdrop(connection: Connection, to: PublicKey, sol: number): Promise<void> {
+  await connection.confirmTransaction(await connection.requestAirdrop(to, sol * LAMPORTS_PER_SOL), 'confirmed');
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

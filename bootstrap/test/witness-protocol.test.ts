@@ -15,7 +15,10 @@ const lease = (running: boolean, provenUntil = 1_700_000_000n): LeaseReport => (
 const challenge = (epoch = 12345n): Challenge => ({
   epoch,
   nonce: new Uint8Array(randomBytes(32)),
-  attestations: [{ epoch: epoch - 1n, signature: new Uint8Array(randomBytes(64)) }],
+  attestations: [
+    { lease: Keypair.generate().publicKey, epoch: epoch - 1n, signature: new Uint8Array(randomBytes(64)) },
+    { lease: Keypair.generate().publicKey, epoch: epoch - 1n, signature: new Uint8Array(randomBytes(64)) },
+  ],
 });
 
 function codeOf(run: () => unknown): string {
@@ -71,8 +74,13 @@ test('limits: too many leases or attestations, oversized and unknown frames are 
   const c = challenge();
   const tooMany = Array.from({ length: WITNESS_LIMITS.maxLeases + 1 }, () => lease(true));
   assert.is(codeOf(() => signAnswer(c, tooMany, host.secretKey)), 'OUT_OF_RANGE');
-  const carried = Array.from({ length: WITNESS_LIMITS.maxCarriedAttestations + 1 }, (_, i) => ({ epoch: BigInt(i), signature: new Uint8Array(64) }));
+  const carried = Array.from({ length: WITNESS_LIMITS.maxCarriedAttestations + 1 }, (_, i) => ({ lease: Keypair.generate().publicKey, epoch: BigInt(i), signature: new Uint8Array(64) }));
   assert.is(codeOf(() => encodeChallenge({ ...c, attestations: carried })), 'OUT_OF_RANGE');
+  // The most a challenge carries fits a frame, and names each lease.
+  const full = encodeChallenge({ ...c, attestations: carried.slice(1) });
+  assert.ok(full.length <= WITNESS_LIMITS.maxMessageBytes, `${full.length} bytes`);
+  assert.equal(decodeChallenge(full).attestations.map((a) => a.lease.toBase58()), carried.slice(1).map((a) => a.lease.toBase58()));
+  assert.is(codeOf(() => encodeChallenge({ ...c, attestations: [{ ...carried[0]!, lease: 'not a key' as never }] })), 'OUT_OF_RANGE');
   assert.is(codeOf(() => encodeChallenge({ ...c, nonce: new Uint8Array(31) })), 'OUT_OF_RANGE');
   assert.is(codeOf(() => decodeChallenge(new Uint8Array(WITNESS_LIMITS.maxMessageBytes + 1))), 'TOO_LARGE');
   assert.is(codeOf(() => decodeChallenge(new Uint8Array(0))), 'MALFORMED');

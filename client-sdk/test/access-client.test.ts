@@ -14,10 +14,13 @@ import {
   leaseStats, openShell, sendReceipt, signReceipt, verifyAccess,
 } from '../src/access/index.js';
 import type { AccessProtocol, AuthenticatedProtocol } from '../src/access/index.js';
+import type { DecloudChain } from '../src/chain/client.js';
 import { receiptMessage } from '../src/chain/proofs.js';
 import { verifySolanaSignature } from '../src/identity/signatures.js';
 import { createDecloudNode } from '../src/net/create-node.js';
 import type { DecloudNode } from '../src/net/decloud-node.js';
+import { delegateKeypair } from '../src/renter/delegate-key.js';
+import { Lease } from '../src/renter/lease.js';
 import { LOCAL_NODE, waitFor } from './net-fixtures.js';
 import { rejection } from './rejection.js';
 
@@ -273,6 +276,32 @@ test('receipts: sent as signed, the host\'s outcome or refusal comes back', asyn
   const forged = await rejection(sendReceipt(renterNode, host.peerId, signReceipt(Keypair.generate(), lease, 1_700_000_000n)));
   assert.instance(forged, AccessRefusedError);
   assert.is((forged as AccessRefusedError).reason, 'UNAUTHORIZED');
+});
+
+test('a Lease signs access challenges and receipts with its delegate key, never the wallet', async () => {
+  const leaseId = 77n;
+  const delegate = delegateKeypair(renter, leaseId);
+  const signers: string[] = [];
+  const signerOf = (ok: (key: Keypair) => boolean): string => ([['delegate', delegate], ['wallet', renter]] as const).find(([, key]) => ok(key))?.[0] ?? 'nobody';
+  await hostScript(EXEC_PROTOCOL, async (lp, stream) => {
+    const challenge = new Uint8Array(32).fill(5);
+    await lp.write(encodeChallenge(challenge));
+    const auth = decodeAuth(await bytes(lp));
+    signers.push(signerOf((key) => verifyAccess({ protocol: EXEC_PROTOCOL, lease, challenge, request: auth.request }, auth.signature, key.publicKey)));
+    await lp.write(encodeExecResult({ exitCode: 0, stdout: '', stderr: '', truncated: false }));
+    await stream.close();
+  });
+  await hostScript(RECEIPT_PROTOCOL, async (lp, stream) => {
+    const receipt = decodeReceipt(await bytes(lp));
+    signers.push(signerOf((key) => verifySolanaSignature('', receiptMessage(receipt.lease, receipt.until), receipt.signature, key.publicKey.toBytes())));
+    await lp.write(encodeReceiptOutcome('accepted'));
+    await stream.close();
+  });
+  const ctx = { node: renterNode, chain: {} as DecloudChain, wallet: renter, clock: () => 1_700_000_000_000, locate: async () => undefined };
+  const handle = new Lease(ctx, { address: lease.toBase58(), host: 'host', hostPeerId: host.peerId.toString(), rate: 1n, leaseId, delegate: delegate.publicKey.toBase58() });
+  assert.is((await handle.exec(['true'])).exitCode, 0);
+  assert.equal(await handle.sendReceipt({ containerAnswered: true }), { until: 1_700_000_000n, outcome: 'accepted' });
+  assert.equal(signers, ['delegate', 'delegate']);
 });
 
 test.run();

@@ -88,7 +88,7 @@ test('rent by the number from the hosts list: spinners per step, then the lease 
   lease = field(rented.stdout, 'lease');
   assert.ok(new PublicKey(lease));
   assert.match(field(rented.stdout, 'host'), new RegExp(world.host.peerId));
-  for (const step of [/quoted .* SOL\/h/, /lease \w+ funded/, /running decloud\/busybox:local/]) assert.match(rented.stderr, step);
+  for (const step of [/quoted .* SOL\/h.*terms signed by the host/, /lease \w+ funded/, /running decloud\/busybox:local/]) assert.match(rented.stderr, step);
   assert.match(rented.stdout, new RegExp(`decloud exec ${lease} -- echo hello`));
   assert.match(rented.stdout, new RegExp(`decloud end ${lease}`));
 
@@ -103,6 +103,7 @@ test('rent by the number from the hosts list: spinners per step, then the lease 
   assert.match(noSuchHost.stderr, /there is no #7/);
 });
 
+// Each command is a new process: it re-derives the lease's delegate key from the wallet to sign.
 test('exec: the command\'s output and exit code are the CLI\'s', async () => {
   const echoed = await decloud(['exec', lease, '--', 'echo', 'hello']);
   ok(echoed, 'decloud exec echo');

@@ -26,6 +26,7 @@ const impostor = makeHost();
 const offer: Offer = makeOffer(honest, { seq: 7n });
 const capacity = { cpuCores: 8, memoryMiB: 16_384, diskGiB: 100, gpus: 0 };
 const renterWallet = base58FromSolanaPublicKey(makeHost().secret.subarray(32));
+const delegate = base58FromSolanaPublicKey(makeHost().secret.subarray(32));
 
 let host: DecloudNode;
 let renter: DecloudNode;
@@ -37,6 +38,8 @@ function request(changes: Partial<QuoteRequest> = {}): QuoteRequest {
   return {
     version: 1,
     renter: renterWallet,
+    leaseId: 42n,
+    delegate,
     resources: { cpuCores: 2, memoryMiB: 4096, diskGiB: 20, gpus: 0 },
     image: 'nginx:1.27',
     durationSecs: 7200,
@@ -77,6 +80,7 @@ test('a renter gets a quote signed by the host, for exactly what it asked', asyn
   const expected = decideQuote(offer, asked, capacity, Date.now()) as QuoteTerms;
   assert.is(signed.quote.host, honest.host);
   assert.is(signed.quote.renter, renterWallet);
+  assert.equal([signed.quote.leaseId, signed.quote.delegate], [42n, delegate], 'lease id and delegate echoed');
   assert.is(signed.quote.lamportsPerSecond, expected.lamportsPerSecond);
   assert.is(signed.quote.deposit, expected.lamportsPerSecond * 7200n);
   assert.equal(signed.quote.nonce, asked.nonce);
@@ -127,6 +131,18 @@ test('a quote for other terms than asked is refused as BAD_QUOTE', async () => {
   const err = await renter.quotes.requestQuote(cheat.peerId, request(), { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
   assert.is((err as NetError).code, 'BAD_QUOTE');
   assert.match((err as Error).message, 'TERMS_MISMATCH');
+});
+
+test('a quote naming another delegate (one the host could sign receipts with) is refused as BAD_QUOTE', async () => {
+  const thief = makeHost();
+  const steal = await hostWith(thief, (req) => {
+    const terms = decideQuote(makeOffer(thief, { seq: offer.seq }), req, capacity, Date.now()) as QuoteTerms;
+    return signQuote({ ...terms, delegate: thief.host }, thief.secret);
+  });
+  await dialable(steal);
+  const err = await renter.quotes.requestQuote(steal.peerId, request(), { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+  assert.is((err as NetError).code, 'BAD_QUOTE');
+  assert.match((err as Error).message, /TERMS_MISMATCH|quote\.delegate/);
 });
 
 test('a host that never answers costs the renter its timeout, no more', async () => {

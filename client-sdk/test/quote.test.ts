@@ -2,6 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { PublicKey } from '@solana/web3.js';
+import { TERMS_DOMAIN, termsMessage } from '../src/chain/proofs.js';
 import {
   decideQuote,
   decodeQuoteRefusal,
@@ -12,6 +15,7 @@ import {
   encodeQuoteTerms,
   encodeSignedQuote,
   isQuoteRefusal,
+  leaseTermsOf,
   QUOTE_LIMITS,
   QUOTE_REFUSAL_REASONS,
   QuoteError,
@@ -28,6 +32,7 @@ import { makeOffer, NOW, testHost } from './offer-fixtures.js';
 const host = testHost(1);
 const other = testHost(2);
 const renter = testHost(3);
+const delegate = testHost(4);
 const offer = makeOffer(host, { seq: 7n });
 const nonce = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 const plenty: FreeCapacity = { cpuCores: 8, memoryMiB: 32768, diskGiB: 500, gpus: 1 };
@@ -36,6 +41,8 @@ function makeRequest(changes: Partial<QuoteRequest> = {}): QuoteRequest {
   return {
     version: 1,
     renter: renter.address,
+    leaseId: 0xfedc_ba98_7654_3210n,
+    delegate: delegate.address,
     resources: { cpuCores: 2, memoryMiB: 4096, diskGiB: 30, gpus: 0 },
     image: 'docker.io/library/nginx:1.27',
     durationSecs: 3600,
@@ -72,6 +79,8 @@ test('request: round trip, deterministic bytes, message kind', () => {
   assert.equal(encodeQuoteRequest({ ...makeRequest(), resources: { gpus: 0, diskGiB: 30, memoryMiB: 4096, cpuCores: 2 } }), bytes);
   assert.is(quoteMessageKind(bytes), 'request');
   assert.is(quoteMessageKind(Uint8Array.of(9)), undefined);
+  const noDelegate = makeRequest({ delegate: PublicKey.default.toBase58(), leaseId: 0n });
+  assert.equal(decodeQuoteRequest(encodeQuoteRequest(noDelegate)), noDelegate, 'the all-zero key names no delegate');
 });
 
 test('decideQuote: price is the offer price per second (rounded up), deposit covers the duration', () => {
@@ -82,6 +91,7 @@ test('decideQuote: price is the offer price per second (rounded up), deposit cov
   assert.ok(t.lamportsPerSecond * 3600n >= hourly && (t.lamportsPerSecond - 1n) * 3600n < hourly);
   assert.is(t.deposit, t.lamportsPerSecond * 3600n);
   assert.equal([t.host, t.renter, t.image, t.durationSecs, t.expiresAt], [host.address, renter.address, makeRequest().image, 3600, NOW + QUOTE_LIMITS.ttlMs]);
+  assert.equal([t.leaseId, t.delegate], [makeRequest().leaseId, delegate.address], 'lease id and delegate echoed');
   assert.equal(t.resources, makeRequest().resources);
   assert.equal(t.nonce, nonce);
 });
@@ -93,6 +103,8 @@ test('termsHash is sha256 of the canonical terms and changes with every term', (
   const variants: QuoteTerms[] = [
     { ...t, lamportsPerSecond: t.lamportsPerSecond + 1n, deposit: (t.lamportsPerSecond + 1n) * 3600n },
     { ...t, renter: other.address },
+    { ...t, leaseId: t.leaseId + 1n },
+    { ...t, delegate: other.address },
     { ...t, expiresAt: t.expiresAt + 1 },
     { ...t, resources: { ...t.resources, gpus: 1 } },
     { ...t, image: 'docker.io/library/redis' },
@@ -114,6 +126,8 @@ test('sign -> verify round trip; a quote answers only its request from its host'
   throwsQuoteError(() => verifyQuote(signed.bytes, { ...verifyOpts, now: NOW + QUOTE_LIMITS.ttlMs }), 'EXPIRED');
   throwsQuoteError(() => verifyQuote(signed.bytes, { ...verifyOpts, request: { ...request, durationSecs: 7200 } }), 'TERMS_MISMATCH', /durationSecs/);
   throwsQuoteError(() => verifyQuote(signed.bytes, { ...verifyOpts, request: { ...request, resources: { ...request.resources, cpuCores: 4 } } }), 'TERMS_MISMATCH', /cpuCores/);
+  throwsQuoteError(() => verifyQuote(signed.bytes, { ...verifyOpts, request: { ...request, leaseId: 7n } }), 'TERMS_MISMATCH', /leaseId/);
+  throwsQuoteError(() => verifyQuote(signed.bytes, { ...verifyOpts, request: { ...request, delegate: other.address } }), 'TERMS_MISMATCH', /delegate/);
   throwsQuoteError(() => signQuote(terms(request), other.secret), 'WRONG_HOST');
 });
 
@@ -131,10 +145,55 @@ test('tampering: terms change -> BAD_TERMS_HASH; consistent new hash -> BAD_SIGN
   const reHashed = encodeSignedQuote({ ...cheaper, termsHash: termsHash(cheaper) }, signed.signature);
   throwsQuoteError(() => verifyQuote(reHashed, verifyOpts), 'BAD_SIGNATURE');
 
-  const byOther = signWithSolanaSecret('decloud/quote/v1', termsHash(t), other.secret);
-  throwsQuoteError(() => verifyQuote(encodeSignedQuote({ ...t, termsHash: termsHash(t) }, byOther), verifyOpts), 'BAD_SIGNATURE');
-  const otherDomain = signWithSolanaSecret('decloud/offer/v1', termsHash(t), host.secret);
-  throwsQuoteError(() => verifyQuote(encodeSignedQuote({ ...t, termsHash: termsHash(t) }, otherDomain), verifyOpts), 'BAD_SIGNATURE');
+  const quote = { ...t, termsHash: termsHash(t) };
+  const byOther = signWithSolanaSecret('', termsMessage(leaseTermsOf(quote)), other.secret);
+  throwsQuoteError(() => verifyQuote(encodeSignedQuote(quote, byOther), verifyOpts), 'BAD_SIGNATURE');
+  const overHashOnly = signWithSolanaSecret('decloud/quote/v1', termsHash(t), host.secret);
+  throwsQuoteError(() => verifyQuote(encodeSignedQuote(quote, overHashOnly), verifyOpts), 'BAD_SIGNATURE', /lease terms/);
+  const otherDomain = signWithSolanaSecret('decloud/offer/v1', termsMessage(leaseTermsOf(quote)).subarray(TERMS_DOMAIN.length), host.secret);
+  throwsQuoteError(() => verifyQuote(encodeSignedQuote(quote, otherDomain), verifyOpts), 'BAD_SIGNATURE');
+});
+
+test('the quote signature is the host operator\'s Ed25519 over exactly the termsMessage open_lease checks', () => {
+  const request = makeRequest();
+  const { quote, signature } = signQuote(terms(request), host.secret);
+  const u64 = (n: bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(n); return b; };
+  const i64 = (n: bigint) => { const b = Buffer.alloc(8); b.writeBigInt64LE(n); return b; };
+  const expected = Buffer.concat([
+    Buffer.from('decloud/terms/v1'), new PublicKey(renter.address).toBuffer(), new PublicKey(host.address).toBuffer(),
+    u64(request.leaseId), u64(quote.lamportsPerSecond), u64(3600n), i64(BigInt(Math.floor((NOW + QUOTE_LIMITS.ttlMs) / 1000))),
+    new PublicKey(delegate.address).toBuffer(), Buffer.from(quote.termsHash),
+  ]);
+  assert.is(expected.length, 176);
+  assert.equal(termsMessage(leaseTermsOf(quote)), new Uint8Array(expected));
+  assert.ok(ed25519.verify(signature, expected, new PublicKey(host.address).toBytes()), 'a plain Ed25519 signature over those bytes, as the Ed25519 program checks it');
+  const quoteExpiresAt = leaseTermsOf({ ...quote, expiresAt: NOW + 1999 }).quoteExpiresAt;
+  assert.is(quoteExpiresAt, BigInt(Math.floor(NOW / 1000)) + 1n, 'expiresAt (ms) becomes whole unix seconds, rounded down');
+});
+
+test('a quote with any one field changed fails verify: BAD_TERMS_HASH as sent, BAD_SIGNATURE once re-hashed', () => {
+  const t = terms();
+  const { signature } = signQuote(t, host.secret);
+  const variants: Record<string, QuoteTerms> = {
+    host: { ...t, host: other.address },
+    renter: { ...t, renter: other.address },
+    leaseId: { ...t, leaseId: t.leaseId ^ 1n },
+    delegate: { ...t, delegate: other.address },
+    lamportsPerSecond: { ...t, lamportsPerSecond: t.lamportsPerSecond - 1n, deposit: (t.lamportsPerSecond - 1n) * 3600n },
+    deposit: { ...t, lamportsPerSecond: t.lamportsPerSecond * 2n, deposit: t.deposit * 2n },
+    durationSecs: { ...t, durationSecs: 1800, deposit: t.lamportsPerSecond * 1800n },
+    image: { ...t, image: 'docker.io/library/redis' },
+    resources: { ...t, resources: { ...t.resources, memoryMiB: 8192 } },
+    expiresAt: { ...t, expiresAt: t.expiresAt + 60_000 },
+    nonce: { ...t, nonce: new Uint8Array(16).fill(9) },
+  };
+  for (const changed of Object.values(variants)) {
+    const opts = { ...verifyOpts, expectedHost: changed.host, expectedNonce: changed.nonce };
+    const sentAsIs = encodeSignedQuote({ ...changed, termsHash: termsHash(t) }, signature);
+    throwsQuoteError(() => verifyQuote(sentAsIs, opts), 'BAD_TERMS_HASH');
+    const reHashed = encodeSignedQuote({ ...changed, termsHash: termsHash(changed) }, signature);
+    throwsQuoteError(() => verifyQuote(reHashed, opts), 'BAD_SIGNATURE', new RegExp(`host ${changed.host}`));
+  }
 });
 
 test('malformed, truncated, trailing, oversized, wrong kind, wrong version', () => {
@@ -158,6 +217,10 @@ test('malformed, truncated, trailing, oversized, wrong kind, wrong version', () 
   throwsQuoteError(() => encodeQuoteRequest(makeRequest({ nonce: new Uint8Array(15) })), 'OUT_OF_RANGE', /request\.nonce must be 16 bytes/);
   throwsQuoteError(() => encodeQuoteRequest(makeRequest({ image: 'has space' })), 'OUT_OF_RANGE', /request\.image/);
   throwsQuoteError(() => encodeQuoteRequest(makeRequest({ renter: 'nope' })), 'OUT_OF_RANGE', /request\.renter/);
+  throwsQuoteError(() => encodeQuoteRequest(makeRequest({ leaseId: -1n })), 'OUT_OF_RANGE', /request\.leaseId/);
+  throwsQuoteError(() => encodeQuoteRequest(makeRequest({ leaseId: 1n << 64n })), 'OUT_OF_RANGE', /request\.leaseId/);
+  throwsQuoteError(() => encodeQuoteRequest(makeRequest({ delegate: 'nope' })), 'OUT_OF_RANGE', /request\.delegate/);
+  throwsQuoteError(() => encodeQuoteTerms({ ...terms(), delegate: '' }), 'OUT_OF_RANGE', /quote\.delegate/);
   throwsQuoteError(() => encodeQuoteRequest(makeRequest({ version: 2 as 1 })), 'BAD_VERSION');
   throwsQuoteError(() => encodeQuoteTerms({ ...terms(), deposit: 1n }), 'OUT_OF_RANGE', /deposit must be lamportsPerSecond x durationSecs/);
 });

@@ -9,12 +9,16 @@ import type { Keypair } from '@solana/web3.js';
 import { AccessRefusedError } from '../src/access/errors.js';
 import { execInLease } from '../src/access/exec-in-lease.js';
 import { followLogs } from '../src/access/follow-logs.js';
+import { ACCOUNT_LAYOUTS } from '../src/chain/accounts.js';
 import { DecloudChain } from '../src/chain/client.js';
 import { DecloudProgramError } from '../src/chain/errors.js';
+import { termsMessage } from '../src/chain/proofs.js';
+import { verifySolanaSignature } from '../src/identity/signatures.js';
+import { leaseTermsOf } from '../src/quotes/lease-terms.js';
+import { delegateKeypair } from '../src/renter/delegate-key.js';
 import { DeCloud } from '../src/renter/decloud.js';
 import type { OfferResources } from '../src/offers/types.js';
 import type { Lease } from '../src/renter/lease.js';
-import { LEASE_ACCOUNT_BYTES } from '../src/renter/lease.js';
 import { RENT_STEPS } from '../src/renter/rent-progress.js';
 import type { RentProgress } from '../src/renter/rent-progress.js';
 import { RenterError } from '../src/renter/renter-error.js';
@@ -122,6 +126,8 @@ test('rent: quote, fund, start, running, reported step by step; the escrow holds
   mainFees.push(funded.signature);
   const quoted = progress.find((p) => p.step === 'quoted');
   assert.ok(quoted?.step === 'quoted');
+  assert.ok(verifySolanaSignature('', termsMessage(leaseTermsOf(quoted.quote)), quoted.hostSignature, new PublicKey(world.host.operator).toBytes()),
+    'the host operator signed the terms the lease opened under');
   const running = progress.find((p) => p.step === 'running');
   assert.ok(running?.step === 'running' && running.details.image === IMAGE && running.details.renter === renter.publicKey.toBase58());
 
@@ -131,7 +137,13 @@ test('rent: quote, fund, start, running, reported step by step; the escrow holds
   assert.is(info.rate, quoted.quote.lamportsPerSecond);
   assert.is(info.deposit, info.rate * 3600n);
   assert.is(info.maxEnd - info.start, 3600n);
-  const rent = BigInt(await world.connection.getMinimumBalanceForRentExemption(LEASE_ACCOUNT_BYTES));
+  assert.is(info.leaseId, quoted.quote.leaseId);
+  assert.is(info.delegate, delegateKeypair(renter, info.leaseId).publicKey.toBase58(), 'the lease names the delegate derived from the wallet and its id');
+  const account = await world.connection.getAccountInfo(new PublicKey(lease.address));
+  assert.is(account?.data.length, ACCOUNT_LAYOUTS.lease.size, 'the IDL layout sizes the account as the program allocates it');
+  const hostAccount = await world.connection.getAccountInfo(new PublicKey(info.hostAccount));
+  assert.is(hostAccount?.data.length, ACCOUNT_LAYOUTS.host.size);
+  const rent = BigInt(await world.connection.getMinimumBalanceForRentExemption(ACCOUNT_LAYOUTS.lease.size));
   const fee = await feeOf(world.connection, funded.signature);
   assert.is(await balanceOf(world.connection, renter.publicKey), balanceBefore - info.deposit - rent - fee, 'deposit + account rent + fee, exactly');
   assert.equal((await decloud.leases()).map((l) => l.address), [lease.address]);
@@ -222,7 +234,15 @@ test('another key cannot exec, read logs, re-open or end the lease', async () =>
   const close = await rejection(DecloudChain.fromKeypair(world.connection, stranger).closeLease(new PublicKey(lease.address)));
   assert.instance(close, DecloudProgramError);
   assert.is((close as DecloudProgramError).errorName, 'Unauthorized');
+  // The delegate of another lease of the same wallet is no key for this one.
+  const otherDelegate = delegateKeypair(renter, (await lease.info()).leaseId + 1n);
+  const delegated = await rejection(execInLease(strangerCloud.node, world.host.peerId, lease.address, otherDelegate, ['echo', 'pwned'], BOUNDED));
+  assert.is((delegated as AccessRefusedError).reason, 'UNAUTHORIZED');
   assert.ok(await lease.info(), 'the lease is still open');
+});
+
+test('the renter wallet itself, not only its delegate, may still use the lease', async () => {
+  assert.is((await execInLease(decloud.node, world.host.peerId, lease.address, renter, ['echo', 'wallet'], BOUNDED)).stdout, 'wallet\n');
 });
 
 test('a re-opened lease (another session of the same wallet) finds its host and works', async () => {
@@ -258,7 +278,7 @@ test('end pays the host rate x proven time and refunds the rest: the renter paid
   assert.is(last.paid, 0n, 'no settlement before the end (the host settles hourly here)');
   const report = await lease.end();
   mainFees.push(report.signature);
-  const rent = BigInt(await world.connection.getMinimumBalanceForRentExemption(LEASE_ACCOUNT_BYTES));
+  const rent = BigInt(await world.connection.getMinimumBalanceForRentExemption(ACCOUNT_LAYOUTS.lease.size));
   assert.is(report.settled, last.rate * last.provenSecs, 'the host got rate x proven time');
   assert.is(report.depositRefund, last.deposit - last.rate * last.provenSecs, 'the rest of the deposit came back');
   assert.is(report.rentReturned, rent);

@@ -1,9 +1,10 @@
 // The renter SDK's pure parts: rent options, durations, SOL amounts, the close split read
-// from balances, DHT keys for a filter, and the receipt loop's pacing (real timers).
+// from balances, DHT keys for a filter, delegate keys, and the receipt loop's pacing (real timers).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Keypair } from '@solana/web3.js';
-import type { PublicKey } from '@solana/web3.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { delegateKeypair, leaseSigner } from '../src/renter/delegate-key.js';
 import { capabilitiesToSearch } from '../src/renter/host-search.js';
 import { endReportOf } from '../src/renter/end-report.js';
 import { secondsOf } from '../src/renter/durations.js';
@@ -53,12 +54,12 @@ test('the host\'s own offer refuses images and durations it does not sell, befor
   checkAgainstOffer(offer, checkRentOptions({ image: 'decloud/busybox:local', hours: 1 }));
   assert.match(refusal(() => checkAgainstOffer(offer, checkRentOptions({ image: 'nginx', hours: 1 }))).message, /allows: decloud\/\*/);
   assert.match(refusal(() => checkAgainstOffer(offer, checkRentOptions({ image: 'decloud/x', hours: 3 }))).message, /60\.\.7200 s/);
-  const renter = Keypair.generate().publicKey.toBase58();
-  const request = quoteRequestOf(offer, renter, checkRentOptions({ image: 'decloud/x', hours: 1 }));
+  const parties = { renter: Keypair.generate().publicKey.toBase58(), leaseId: 5n, delegate: Keypair.generate().publicKey.toBase58() };
+  const request = quoteRequestOf(offer, parties, checkRentOptions({ image: 'decloud/x', hours: 1 }));
   assert.is(request.offerSeq, offer.seq);
-  assert.is(request.renter, renter);
+  assert.equal([request.renter, request.leaseId, request.delegate], [parties.renter, 5n, parties.delegate]);
   assert.is(request.nonce.length, 16);
-  assert.not.equal(request.nonce, quoteRequestOf(offer, renter, checkRentOptions({ image: 'decloud/x', hours: 1 })).nonce, 'a fresh nonce each time');
+  assert.not.equal(request.nonce, quoteRequestOf(offer, parties, checkRentOptions({ image: 'decloud/x', hours: 1 })).nonce, 'a fresh nonce each time');
 });
 
 test('durations and SOL amounts convert exactly', () => {
@@ -82,6 +83,22 @@ test('the close split is read from the transaction: refund to the renter, the re
   }, 2_000n);
   assert.equal(report, { lease: lease.toBase58(), signature: 'sig', refund: 9_000n, rentReturned: 2_000n, depositRefund: 7_000n, settled: 3_000n, fee: 5_000n });
   assert.throws(() => endReportOf(Keypair.generate().publicKey, renter, 'sig', { keys: [renter], pre: [1], post: [1], fee: 0 }, 0n), /does not touch/);
+});
+
+test('the delegate key is derived from the wallet and the lease id: the same every time, another per lease and per wallet', () => {
+  const wallet = Keypair.fromSeed(new Uint8Array(32).fill(7));
+  const leaseId = 0x0102_0304_0506_0708n;
+  const delegate = delegateKeypair(wallet, leaseId);
+  const seed = sha256(Buffer.concat([Buffer.from('decloud/delegate/v1'), wallet.secretKey.subarray(0, 32), Buffer.from([8, 7, 6, 5, 4, 3, 2, 1])]));
+  assert.ok(delegate.publicKey.equals(Keypair.fromSeed(seed).publicKey), 'sha256("decloud/delegate/v1" || wallet seed || lease_id u64 LE) is the seed');
+  assert.equal(delegateKeypair(wallet, leaseId).secretKey, delegate.secretKey, 'deterministic: another session derives it again');
+  assert.ok(!delegateKeypair(wallet, leaseId + 1n).publicKey.equals(delegate.publicKey), 'one key per lease');
+  assert.ok(!delegateKeypair(Keypair.generate(), leaseId).publicKey.equals(delegate.publicKey), 'one key per wallet');
+  assert.ok(!delegate.publicKey.equals(wallet.publicKey));
+  assert.throws(() => delegateKeypair(wallet, -1n), /u64/);
+  assert.throws(() => delegateKeypair(wallet, 1n << 64n), /u64/);
+  assert.ok(leaseSigner(wallet, leaseId, delegate.publicKey).publicKey.equals(delegate.publicKey), 'a lease naming the derived delegate is signed by it');
+  assert.ok(leaseSigner(wallet, leaseId, PublicKey.default) === wallet, 'a lease without it is signed by the renter wallet');
 });
 
 test('DHT keys: the most selective the filter names, every kind otherwise', () => {

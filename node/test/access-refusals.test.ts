@@ -99,7 +99,7 @@ test('another key is refused UNAUTHORIZED on every protocol, and nothing runs', 
   ]) {
     const err = await refusal(call);
     assert.is(err.reason, 'UNAUTHORIZED');
-    assert.match(err.detail, "renter over this stream's challenge");
+    assert.match(err.detail, `renter ${w.renter.publicKey.toBase58()} over this stream's challenge`);
   }
   const authenticated: AccessProtocol[] = [EXEC_PROTOCOL, SHELL_PROTOCOL, LOGS_PROTOCOL, STATS_PROTOCOL, OPEN_PROTOCOL];
   for (const protocol of authenticated) assert.is(lastRefusal(protocol), 'UNAUTHORIZED');
@@ -191,14 +191,17 @@ test('unknown leases, another host\'s lease and a lease not activated here are r
   assert.equal(await containersOf(w.runtime, waiting), []);
 });
 
-test('a lease that does not match the host\'s quote is refused REJECTED on activation; nothing starts', async () => {
+test('a lease that does not match the host\'s stored quote is refused REJECTED on activation and closed on-chain; nothing starts', async () => {
   const quote = quoteFor(w.host.operator, w.renter.publicKey, { lamportsPerSecond: 1_000n });
   await w.host.manager.recordQuote(quote, w.renter.publicKey);
-  const cheap = await openLeaseFor(w.renterChain, quote, w.host.operator.publicKey, { rate: 999n });
+  // Terms the host key signed, but not the ones its store holds for this quote.
+  const cheap = await openLeaseFor(w.renterChain, quote, w.host.operator.publicKey, { rate: 999n, signWith: w.host.operator });
   const err = await refusal(openLeaseAccess(w.renterNode, w.hostNode.peerId, cheap, w.renter));
   assert.is(err.reason, 'REJECTED');
   assert.match(err.detail, 'WRONG_RATE');
+  assert.match(err.detail, 'the renter got the unproven deposit back');
   assert.equal(await containersOf(w.runtime, cheap), []);
+  assert.is(await w.renterChain.fetchLease(cheap), null, 'the host closed it on-chain');
 });
 
 test('a command past the host\'s time limit is answered TIMEOUT', async () => {

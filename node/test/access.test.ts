@@ -1,14 +1,18 @@
 // The lease access protocols end to end: real libp2p nodes on loopback TCP, the real local
 // chain running the program, the real Docker engine. A renter rents a lease on-chain,
 // activates it over /decloud/lease/open/1.0.0, then execs, opens a terminal, follows the
-// logs, reads stats and hands in a receipt the host's collector accepts and posts.
+// logs, reads stats and hands in a receipt the host's collector accepts and posts. A lease
+// opened with a delegate (the renter's session key) is used and vouched for with that key.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Keypair } from '@solana/web3.js';
 import type { PublicKey } from '@solana/web3.js';
 import {
-  ACCESS_LIMITS, EXEC_PROTOCOL, LOGS_PROTOCOL, SHELL_PROTOCOL, execInLease, followLogs, leaseStats, openLeaseAccess, openShell, sendReceipt,
-  signReceipt,
+  ACCESS_LIMITS, AccessRefusedError, EXEC_PROTOCOL, LOGS_PROTOCOL, SHELL_PROTOCOL, execInLease, followLogs, leaseStats, openLeaseAccess, openShell,
+  sendReceipt, signReceipt,
 } from '@decloud/sdk/access/index';
+import { newLeaseId } from '@decloud/sdk/chain/index';
+import { delegateKeypair } from '@decloud/sdk/renter/delegate-key';
 import type { ShellSession } from '@decloud/sdk/access/index';
 import { IMAGE, containersOf, nowSecs, waitFor } from './support/chain-world.js';
 import { containerIdOf, execsCreatedSince, startAccessWorld } from './support/access-world.js';
@@ -171,6 +175,31 @@ test('receipt: the collector accepts a signed receipt, calls a repeat stale, and
   const stats = await leaseStats(w.renterNode, w.hostNode.peerId, lease, w.renter);
   assert.is(stats.provenUntil, until);
   assert.is(stats.provenCost, account.rate * proven.provenSecs);
+});
+
+test('delegate: the lease\'s session key opens it, execs and signs receipts the host posts with it; the renter still may; others may not', async () => {
+  const leaseId = newLeaseId(w.renter.publicKey);
+  const session = delegateKeypair(w.renter, leaseId);
+  const delegated = await w.rentLease({ leaseId, delegate: session.publicKey, durationSecs: 300 });
+  assert.ok((await w.host.chain.fetchLease(delegated))!.delegate.equals(session.publicKey), 'the lease names the delegate on-chain');
+  const details = await openLeaseAccess(w.renterNode, w.hostNode.peerId, delegated, session);
+  assert.is(details.renter, w.renter.publicKey.toBase58());
+  assert.is((await execInLease(w.renterNode, w.hostNode.peerId, delegated, session, ['echo', 'by the delegate'])).stdout, 'by the delegate\n');
+  assert.is((await execInLease(w.renterNode, w.hostNode.peerId, delegated, w.renter, ['echo', 'by the renter'])).stdout, 'by the renter\n');
+  const stranger = await execInLease(w.renterNode, w.hostNode.peerId, delegated, Keypair.generate(), ['true']).then(() => undefined, (err: Error) => err);
+  assert.instance(stranger, AccessRefusedError);
+  assert.is((stranger as AccessRefusedError).reason, 'UNAUTHORIZED');
+  assert.match((stranger as AccessRefusedError).detail, `or its delegate ${session.publicKey.toBase58()}`);
+
+  const start = (await w.host.chain.fetchLease(delegated))!.start;
+  await waitFor('two seconds of lease time', async () => (nowSecs() > start + 2n ? true : undefined), 5_000);
+  const until = nowSecs() - 1n;
+  const forged = await sendReceipt(w.renterNode, w.hostNode.peerId, signReceipt(Keypair.generate(), delegated, until)).then(() => undefined, (err: Error) => err);
+  assert.is((forged as AccessRefusedError).reason, 'UNAUTHORIZED');
+  assert.is(await sendReceipt(w.renterNode, w.hostNode.peerId, signReceipt(session, delegated, until)), 'accepted');
+  const report = await w.host.collector.flush();
+  assert.equal(report.posted, [delegated.toBase58()], 'posted with the delegate as the signer the program checks');
+  assert.is((await w.host.chain.fetchLease(delegated))!.provenUntil, until);
 });
 
 test('sessions are capped host-wide: past the cap a shell is refused BUSY, and a freed slot serves again', async () => {

@@ -16,7 +16,8 @@ import { startBootstrapDaemon } from '@decloud/bootstrap/src/daemon/bootstrap-da
 import type { BootstrapDaemon } from '@decloud/bootstrap/src/daemon/bootstrap-daemon.js';
 import { openLeaseAccess, sendReceipt, signReceipt } from '@decloud/sdk/access/index';
 import type { DecloudChain } from '@decloud/sdk/chain/index';
-import { hostStatusOf } from '@decloud/sdk/chain/index';
+import { hostStatusOf, newLeaseId } from '@decloud/sdk/chain/index';
+import { leaseTermsOf } from '@decloud/sdk/quotes/index';
 import { peerIdFromSolanaPublicKey } from '@decloud/sdk/identity/host-identity';
 import { createDecloudNode } from '@decloud/sdk/net/create-node';
 import type { DecloudNode } from '@decloud/sdk/net/decloud-node';
@@ -54,6 +55,8 @@ function quoteRequest(offer: Offer, changes: Partial<QuoteRequest> = {}): QuoteR
   return {
     version: 1,
     renter: renter.publicKey.toBase58(),
+    leaseId: newLeaseId(renter.publicKey),
+    delegate: PublicKey.default.toBase58(),
     resources: { cpuCores: 1, memoryMiB: 64, diskGiB: 0, gpus: 0 },
     image: IMAGE,
     durationSecs: 600,
@@ -169,14 +172,21 @@ test('the renter gets a quote at the offer\'s price; requests the host cannot se
     }
   }
 
-  // The quote funds a lease: open it on-chain, activate it over libp2p, prove some uptime.
-  ({ lease } = await renterChain.openLease({
-    hostOperator: operator.publicKey, rate: signed.quote.lamportsPerSecond, durationSecs: 600n, termsHash: signed.quote.termsHash,
-  }));
+  assert.is(signed.quote.leaseId, request.leaseId, 'the lease id the renter chose is echoed');
+  assert.is(signed.quote.delegate, request.delegate);
+
+  // The quote funds a lease: open it on-chain with the host's signature, activate it over libp2p, prove some uptime.
+  ({ lease } = await renterChain.openLease({ ...leaseTermsOf(signed.quote), hostSignature: signed.signature }));
+  assert.ok(lease.equals(renterChain.leaseAddress(renter.publicKey, request.leaseId)));
   const access = await openLeaseAccess(renterNode, ready.peerId as string, lease, renter);
   assert.is(access.lease, lease.toBase58());
   const [container] = await runtime.listByLabel({ [LABELS.host]: operator.publicKey.toBase58(), [LABELS.lease]: lease.toBase58() });
   assert.is(container?.status, 'running', 'the container carries the host label and runs');
+  const reused = await renterNode.quotes.requestQuote(ready.peerId as string, quoteRequest(offer, { leaseId: request.leaseId }))
+    .then(() => undefined, (err: unknown) => err);
+  assert.instance(reused, QuoteRefusedError, 'a lease id this host has a lease at is not quoted again');
+  assert.is((reused as QuoteRefusedError).refusal.reason, 'MALFORMED');
+  assert.match((reused as QuoteRefusedError).refusal.message, 'draw a new one');
 
   const opened = (await renterChain.fetchLease(lease))!;
   await waitFor('two seconds of lease time', async () => (Date.now() / 1000 > Number(opened.start) + 3 ? true : undefined));
@@ -192,16 +202,23 @@ test('the renter gets a quote at the offer\'s price; requests the host cannot se
 test('status, leases and earnings print what the chain holds', async () => {
   const host = await hostAccount();
   assert.ok(host.earned > 0n);
+  assert.is(host.payable, host.earned + host.rewardsEarned, 'nothing paid out yet');
   const status = await cli('status');
   assert.is(status.code, 0, status.stderr);
   assert.match(status.stdout, `Host ${operator.publicKey.toBase58()} on ${world.chain.rpcUrl}`);
   assert.match(status.stdout, /status\s+active\n/);
+  assert.not.match(status.stdout, 'jailed until', 'never jailed');
   assert.match(status.stdout, /stake\s+1 SOL \(1000000000 lamports\)\n/);
   assert.match(status.stdout, new RegExp(`open leases\\s+1\\n`));
   assert.match(status.stdout, new RegExp(`proven epochs\\s+${host.provenEpochs}\\n`));
   assert.match(status.stdout, new RegExp(`earned\\s+[0-9.]+ SOL \\(${host.earned} lamports\\)\\n`));
+  assert.match(status.stdout, new RegExp(`rewards earned\\s+[0-9.]+ SOL \\(${host.rewardsEarned} lamports\\)\\n`));
+  assert.match(status.stdout, new RegExp(`payable\\s+[0-9.]+ SOL \\(${host.payable} lamports\\) \\(earned, not yet paid out: decloud-node claim\\)\\n`));
   assert.match(status.stdout, new RegExp(`peer id\\s+${ready.peerId}\\n`), 'the local daemon\'s health is shown');
   assert.match(status.stdout, /leases\s+1 running\n/);
+  const statusJson = JSON.parse((await cli('status', '--json')).stdout) as { host: Record<string, string> };
+  assert.is(statusJson.host.payable, host.payable.toString());
+  assert.is(statusJson.host.jailedUntil, '0');
 
   const leases = await cli('leases', '--json');
   assert.is(leases.code, 0, leases.stderr);
@@ -220,31 +237,33 @@ test('status, leases and earnings print what the chain holds', async () => {
   const earnings = await cli('earnings');
   assert.is(earnings.code, 0, earnings.stderr);
   const balance = BigInt(await world.connection.getBalance(owner.publicKey, 'confirmed'));
-  assert.ok(balance > SOL, 'the owner got the settled payout');
+  assert.is(balance, SOL, 'the owner is paid by a claim, not by the settlement');
   assert.match(earnings.stdout, new RegExp(`earned \\(leases\\)\\s+[0-9.]+ SOL \\(${host.earned} lamports\\)\\n`));
-  assert.match(earnings.stdout, new RegExp(`unclaimed epochs\\s+${host.provenEpochs - host.rewardedEpochs} \\(decloud-node claim\\)\\n`));
+  assert.match(earnings.stdout, new RegExp(`payable\\s+[0-9.]+ SOL \\(${host.payable} lamports\\) \\(earned, not yet paid out: decloud-node claim\\)\\n`));
   assert.match(earnings.stdout, new RegExp(`owner balance\\s+[0-9.]+ SOL \\(${balance} lamports\\)\\n`));
 });
 
-test('claim pays the rewards of the proven epochs to the owner', async () => {
+test('claim pays what the host account holds (lease earnings and rewards) to the owner; then there is nothing to claim', async () => {
   const before = await hostAccount();
-  assert.ok(before.provenEpochs > before.rewardedEpochs);
+  assert.ok(before.payable > 0n);
+  const ownerBefore = BigInt(await world.connection.getBalance(owner.publicKey, 'confirmed'));
   const claim = await cli('claim');
   assert.is(claim.code, 0, claim.stderr);
   const after = await hostAccount();
-  const claimed = after.rewardsClaimed - before.rewardsClaimed;
-  assert.ok(claimed > 0n);
-  assert.is(after.rewardedEpochs, after.provenEpochs);
-  assert.match(claim.stdout, `(${claimed} lamports) for ${before.provenEpochs - before.rewardedEpochs} proven epochs, paid to ${owner.publicKey.toBase58()}`);
+  assert.is(after.payable, 0n);
+  assert.is(BigInt(await world.connection.getBalance(owner.publicKey, 'confirmed')) - ownerBefore, before.payable, 'the owner got all of it');
+  assert.match(claim.stdout, `SOL (${before.payable} lamports) (lease earnings and uptime rewards) to the owner ${owner.publicKey.toBase58()}`);
+  assert.match(claim.stdout, /^paid out [0-9.]+ SOL/);
   const nothing = await cli('claim');
   assert.is(nothing.code, 0);
-  assert.match(nothing.stdout, /nothing to claim/);
+  assert.match(nothing.stdout, /nothing to claim: the host account holds nothing payable/);
 });
 
 test('the metrics endpoint serves the node\'s counters', async () => {
   const metrics = await (await fetch(`${ready.metricsUrl as string}/metrics`)).text();
   assert.ok(sample(metrics, 'decloud_offers_published_total')! >= 1);
-  assert.is(sample(metrics, 'decloud_quote_requests_total'), 3);
+  assert.is(sample(metrics, 'decloud_quote_requests_total'), 4);
+  assert.is(sample(metrics, 'decloud_quote_refusals_total{reason="MALFORMED"}'), 1, 'the reused lease id');
   assert.is(sample(metrics, 'decloud_quote_refusals_total{reason="IMAGE_NOT_ALLOWED"}'), 1);
   assert.is(sample(metrics, 'decloud_quote_refusals_total{reason="NO_CAPACITY"}'), 1);
   assert.is(sample(metrics, 'decloud_leases{state="running"}'), 1);

@@ -1,14 +1,20 @@
 /**
  * `decloud-node start` refuses to run without what it needs, says what to fix, exits
- * non-zero and changes nothing: no RPC endpoint, no Docker engine, a bad config value, no
- * config at all. Real child processes against the real local chain.
+ * non-zero and changes nothing: no RPC endpoint, no Docker engine, a bad config value, an
+ * owner that cannot be paid, no config at all. A jailed host's status says until when, and
+ * withdraw explains the lock with the time left. Real child processes against the real
+ * local chain.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PROGRAM_ID, hostStatusOf } from '@decloud/sdk/chain/index';
 import { readOperatorKey } from '../src/config/index.js';
-import { SOL, clientOf, startWorld, tempDir } from './support/chain-world.js';
+import { HostRegistration } from '../src/prover/index.js';
+import {
+  EPOCH_SECS, SOL, clientOf, epochRange, funded, heartbeats, openLeaseFor, quoteFor, silentLog, startWorld, tempDir, waitUntilSecs,
+} from './support/chain-world.js';
 import type { World } from './support/chain-world.js';
 import { runCli, startDaemon } from './support/cli-process.js';
 
@@ -16,8 +22,11 @@ let world: World;
 let data: Awaited<ReturnType<typeof tempDir>>;
 let empty: Awaited<ReturnType<typeof tempDir>>;
 
+/** Long enough that the jailed host below is still jailed when withdraw is tried. */
+const JAIL_SECS = 3600n;
+
 test.before(async () => {
-  world = await startWorld();
+  world = await startWorld({ jailSecs: JAIL_SECS });
   data = await tempDir('cli-refusals');
   empty = await tempDir('cli-empty');
   const init = await runCli(['--data', data.path, 'init', '--country', 'NL', '--rpc-url', world.chain.rpcUrl, '--listen', '/ip4/127.0.0.1/tcp/0', '--metrics-port', '0', '--airdrop', '2']);
@@ -88,10 +97,49 @@ test('add-stake refuses a bad amount and an operator without a host: exit 1, not
   await assertNothingChanged();
 });
 
+test('an owner that cannot receive lamports (a program): exit 1, the cause and the fix named, nothing registered', async () => {
+  const node = startDaemon(['--data', data.path], { DECLOUD_OWNER: PROGRAM_ID.toBase58() });
+  assert.is(await node.exited(), 1);
+  assert.match(node.stderr(), `OWNER_CANNOT_RECEIVE: the owner ${PROGRAM_ID.toBase58()} cannot receive lamports (it is an executable program account)`);
+  assert.match(node.stderr(), /set "owner" in the node's config\.json \(or DECLOUD_OWNER\) to a wallet address you control/);
+  assert.ok(node.events.some((e) => e.event === 'step' && e.step === 'registration' && e.phase === 'failed'));
+  await assertNothingChanged();
+});
+
 test('status with the chain down names the URL and the fix', async () => {
   const status = await runCli(['--data', data.path, 'status'], { DECLOUD_RPC_URL: 'http://127.0.0.1:9' });
   assert.is(status.code, 1);
   assert.match(status.stderr, /RPC_UNREACHABLE: no Solana RPC answers at http:\/\/127\.0\.0\.1:9/);
+});
+
+test('a jailed host: status shows until when, withdraw explains the lock with the time left and moves nothing', async () => {
+  const operator = await readOperatorKey(join(data.path, 'operator-key.json'));
+  const chain = clientOf(world.connection, operator);
+  await new HostRegistration({ chain, operator, log: silentLog }, { stake: SOL, specHash: 'aa'.repeat(32) }).ensure();
+  // A lease the host never proves, while the witness says it is alive: past the grace anyone may penalize.
+  const renter = await funded(world.connection, 5);
+  const renterChain = clientOf(world.connection, renter);
+  const lease = await openLeaseFor(renterChain, quoteFor(operator, renter.publicKey), operator.publicKey);
+  const first = (await renterChain.fetchLease(lease))!.start / EPOCH_SECS + 1n;
+  const last = first + BigInt(world.genesis.graceEpochs);
+  await waitUntilSecs((last + 1n) * EPOCH_SECS);
+  await heartbeats(world, epochRange(first, last));
+  await renterChain.penalize(lease);
+  const host = (await chain.fetchHost(operator.publicKey))!;
+  assert.is(hostStatusOf(host.status), 'jailed');
+
+  const status = await runCli(['--data', data.path, 'status']);
+  assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /status\s+jailed\n/);
+  assert.match(status.stdout, /jailed until\s+\S+Z \(in (59m\d\ds|1h00m)\): the stake stays locked until then \(decloud-node withdraw after\)\n/);
+
+  const withdraw = await runCli(['--data', data.path, 'withdraw']);
+  assert.is(withdraw.code, 1);
+  assert.match(withdraw.stderr, /STILL_JAILED: the host is jailed until \S+Z \(in (59m\d\ds|1h00m)\) \(penalized for missing uptime proofs\): its stake, [0-9.]+ SOL \(\d+ lamports\), stays locked until then; run decloud-node withdraw again after that time/);
+  assert.is((await chain.fetchHost(operator.publicKey))!.stake, host.stake, 'nothing moved');
+  const addStake = await runCli(['--data', data.path, 'add-stake', '0.1']);
+  assert.is(addStake.code, 1);
+  assert.match(addStake.stderr, 'HOST_JAILED: the host is jailed (penalized for missing uptime proofs) until');
 });
 
 test.run();

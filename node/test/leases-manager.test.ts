@@ -1,11 +1,14 @@
 // The lease manager on the real local chain (real program) and the real Docker engine:
-// activation checks the on-chain lease against the quote, then ticks follow the lease to its end.
+// activation checks the on-chain lease against the quote, then ticks follow the lease to its
+// end. A lease of this host it will not or cannot serve is closed on-chain by the operator,
+// refunding the renter's unproven deposit without a slash.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import { Keypair } from '@solana/web3.js';
-import type { PublicKey } from '@solana/web3.js';
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { DecloudProgramError, hostStatusOf, leaseAddress } from '@decloud/sdk/chain/index';
 import type { DecloudChain } from '@decloud/sdk/chain/index';
+import { capacityShortfall } from '../src/daemon/free-capacity.js';
 import { LeaseError, LeaseRejectedError } from '../src/leases/index.js';
 import type { LeaseStateChange } from '../src/leases/index.js';
 import { dockerClient } from '../src/runtime/docker-client.js';
@@ -23,20 +26,22 @@ let world: World;
 let runtime: DockerRuntime;
 let node: HostNode;
 let other: HostNode;
+/** A host that sells one core: two quotes for a core each cannot both be served. */
+let small: HostNode;
 let renter: Keypair;
 let renterChain: DecloudChain;
 const dirs: Array<{ remove(): Promise<void> }> = [];
 
-async function quotedLease(options: Parameters<typeof quoteFor>[2] = {}, open: Parameters<typeof openLeaseFor>[3] = {}) {
-  const quote = quoteFor(node.operator, renter.publicKey, options);
-  await node.manager.recordQuote(quote, renter.publicKey);
-  const lease = await openLeaseFor(renterChain, quote, node.operator.publicKey, open);
+async function quotedLease(options: Parameters<typeof quoteFor>[2] = {}, open: Parameters<typeof openLeaseFor>[3] = {}, host = node) {
+  const quote = quoteFor(host.operator, renter.publicKey, options);
+  await host.manager.recordQuote(quote, renter.publicKey);
+  const lease = await openLeaseFor(renterChain, quote, host.operator.publicKey, open);
   return { quote, lease };
 }
 
-async function rejection(lease: PublicKey): Promise<LeaseError> {
+async function rejection(lease: PublicKey, host = node): Promise<LeaseError> {
   try {
-    await node.manager.activate(lease);
+    await host.manager.activate(lease);
   } catch (err) {
     assert.instance(err, LeaseError);
     return err as LeaseError;
@@ -49,13 +54,46 @@ async function assertNothingStarted(lease: PublicKey): Promise<void> {
   assert.is(await node.manager.get(lease), undefined, 'no lease record');
 }
 
+/** The program's refusal of a transaction. */
+async function programError(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.instance(err, DecloudProgramError, String(err));
+    return (err as DecloudProgramError).errorName;
+  }
+  throw new Error('the program accepted it');
+}
+
+/**
+ * The operator closed the lease on-chain: the account is gone and the renter got the deposit
+ * back but for the proven time (none here) and the transaction fees it paid itself; no slash.
+ */
+async function assertRefunded(lease: PublicKey, renterBefore: bigint, escrow: bigint, host = node): Promise<void> {
+  assert.is(await host.chain.fetchLease(lease), null, 'the lease account is closed');
+  assert.is(await balanceOf(world.connection, renter.publicKey) - renterBefore, escrow, 'the renter got the whole escrow back (deposit and rent)');
+  const account = (await host.chain.fetchHost(host.operator.publicKey))!;
+  assert.is(hostStatusOf(account.status), 'active', 'closing an unservable lease is no penalty');
+  assert.is(account.stake, SOL_STAKE);
+}
+
+const SOL_STAKE = 1_000_000_000n;
+
+/** Balances just after the lease was opened: the renter's, and the lease account's (deposit + rent). */
+async function balancesOf(lease: PublicKey): Promise<{ renterBefore: bigint; escrow: bigint }> {
+  return { renterBefore: await balanceOf(world.connection, renter.publicKey), escrow: await balanceOf(world.connection, lease) };
+}
+
 test.before(async () => {
   world = await startWorld();
   runtime = await connectRuntime([MISSING_IMAGE]);
-  const [a, b] = [await tempDir('leases'), await tempDir('leases-other')];
-  dirs.push(a, b);
+  const [a, b, c] = [await tempDir('leases'), await tempDir('leases-other'), await tempDir('leases-small')];
+  dirs.push(a, b, c);
   node = await startHostNode(world, runtime, a.path);
   other = await startHostNode(world, runtime, b.path);
+  small = await startHostNode(world, runtime, c.path, {}, {
+    capacityShortfall: capacityShortfall({ arch: 'x86_64', cpuCores: 1, cpuModel: 'test', memoryMiB: 1024, diskGiB: 10, gpus: [] }),
+  });
   renter = await funded(world.connection, 20);
   renterChain = clientOf(world.connection, renter);
 });
@@ -64,6 +102,7 @@ test.after(async () => {
   await removeRenterContainers(runtime, [renter.publicKey]);
   await node?.close();
   await other?.close();
+  await small?.close();
   for (const dir of dirs) await dir.remove();
   await world?.close();
 });
@@ -104,30 +143,57 @@ test('concurrent activations of one lease start one container', async () => {
   assert.is((await containersOf(runtime, lease)).length, 1);
 });
 
-test('activate refuses a lease whose terms differ from the quote; nothing is started or stored', async () => {
-  const unknown = await quotedLease({}, { termsHash: randomBytes(32) });
-  const e1 = await rejection(unknown.lease);
-  assert.instance(e1, LeaseRejectedError);
-  assert.is((e1 as LeaseRejectedError).reason, 'UNKNOWN_TERMS');
-  await assertNothingStarted(unknown.lease);
+test('the program refuses a lease on terms the host did not sign; nothing reaches the host', async () => {
+  // The renter cannot make the host's signature over other terms: it signs them itself.
+  for (const [changes, what] of [
+    [{ rate: 999n }, 'another rate'],
+    [{ durationSecs: 60n }, 'another duration'],
+    [{ termsHash: randomBytes(32) }, 'other terms'],
+    [{ delegate: Keypair.generate().publicKey }, 'another delegate'],
+  ] as const) {
+    const quote = quoteFor(node.operator, renter.publicKey);
+    await node.manager.recordQuote(quote, renter.publicKey);
+    assert.is(await programError(openLeaseFor(renterChain, quote, node.operator.publicKey, { ...changes, signWith: renter })), 'TermsNotSigned', what);
+    assert.is(await renterChain.fetchLease(leaseAddress(renter.publicKey, quote.leaseId)), null, `${what}: no lease`);
+  }
+  // This host's signature does not bind another host.
+  const quote = quoteFor(node.operator, renter.publicKey);
+  assert.is(await programError(openLeaseFor(renterChain, quote, node.operator.publicKey, { hostOperator: other.operator.publicKey, signWith: node.operator })), 'TermsNotSigned');
+});
 
-  const cheap = await quotedLease({ lamportsPerSecond: 1_000n }, { rate: 999n });
-  const e2 = (await rejection(cheap.lease)) as LeaseRejectedError;
-  assert.is(e2.reason, 'WRONG_RATE');
-  assert.match(e2.message, 'open it with the quoted rate');
-  await assertNothingStarted(cheap.lease);
+test('activate refuses a lease whose on-chain terms differ from the stored quote and closes it on-chain: the renter is refunded', async () => {
+  // The host signed these terms, but its store holds another quote for them (a mixed-up or restored store).
+  const cases: Array<[Parameters<typeof openLeaseFor>[3], string]> = [
+    [{ termsHash: randomBytes(32) }, 'UNKNOWN_TERMS'],
+    [{ rate: 999n }, 'WRONG_RATE'],
+    [{ durationSecs: 60n }, 'DEPOSIT_TOO_SMALL'],
+    [{ delegate: Keypair.generate().publicKey }, 'WRONG_DELEGATE'],
+  ];
+  for (const [changes, reason] of cases) {
+    const { lease } = await quotedLease({}, { ...changes, signWith: node.operator });
+    const { renterBefore, escrow } = await balancesOf(lease);
+    const refused = (await rejection(lease)) as LeaseRejectedError;
+    assert.instance(refused, LeaseRejectedError);
+    assert.is(refused.reason, reason);
+    assert.match(refused.message, 'the host closed the lease on-chain: the renter got the unproven deposit back');
+    await assertNothingStarted(lease);
+    await assertRefunded(lease, renterBefore, escrow);
+  }
 
-  const short = await quotedLease({ durationSecs: 120 }, { durationSecs: 60n });
-  const e3 = (await rejection(short.lease)) as LeaseRejectedError;
-  assert.is(e3.reason, 'DEPOSIT_TOO_SMALL');
-  await assertNothingStarted(short.lease);
-  assert.ok(await node.store.getQuote(Buffer.from(short.quote.termsHash).toString('hex')), 'the quote stays for a lease opened right');
+  // A lease id other than the quote's: the same terms hash, so the stored quote is found and its lease id differs.
+  const quote = quoteFor(node.operator, renter.publicKey);
+  await node.manager.recordQuote(quote, renter.publicKey);
+  const lease = await openLeaseFor(renterChain, quote, node.operator.publicKey, { leaseId: quoteFor(node.operator, renter.publicKey).leaseId, signWith: node.operator });
+  const refused = (await rejection(lease)) as LeaseRejectedError;
+  assert.is(refused.reason, 'WRONG_LEASE_ID');
+  assert.is(await node.chain.fetchLease(lease), null, 'closed on-chain');
 
-  // This host's quote, but the renter bound the lease to another host.
-  const elsewhere = await quotedLease({}, { hostOperator: other.operator.publicKey });
+  // Another host's lease (it signed the terms): refused, and left alone.
+  const elsewhere = await quotedLease({}, { hostOperator: other.operator.publicKey, signWith: other.operator });
   const e4 = (await rejection(elsewhere.lease)) as LeaseRejectedError;
   assert.is(e4.reason, 'WRONG_HOST');
   await assertNothingStarted(elsewhere.lease);
+  assert.ok(await node.chain.fetchLease(elsewhere.lease), 'another host\'s lease is not this host\'s to close');
 
   const nowhere = Keypair.generate().publicKey;
   assert.is((await rejection(nowhere)).code, 'LEASE_NOT_FOUND');
@@ -135,31 +201,52 @@ test('activate refuses a lease whose terms differ from the quote; nothing is sta
   assert.is(bad?.code, 'BAD_ADDRESS');
 });
 
-test('activate refuses a lease past its max end, and one opened after its quote expired', async () => {
+test('activate refuses (and closes) a lease past its max end; the program refuses one opened after its quote expired', async () => {
   const brief = await quotedLease({ durationSecs: 1 });
   const account = (await node.chain.fetchLease(brief.lease))!;
   await waitUntilSecs(account.maxEnd);
   assert.is(((await rejection(brief.lease)) as LeaseRejectedError).reason, 'EXPIRED');
   await assertNothingStarted(brief.lease);
+  assert.is(await node.chain.fetchLease(brief.lease), null, 'closed on-chain by the host');
 
   const quote = quoteFor(node.operator, renter.publicKey, { expiresAt: Date.now() + 1000 });
   await node.manager.recordQuote(quote, renter.publicKey);
   await waitUntilSecs(BigInt(Math.ceil(quote.expiresAt / 1000)));
-  const late = await openLeaseFor(renterChain, quote, node.operator.publicKey);
-  const refused = (await rejection(late)) as LeaseRejectedError;
-  assert.is(refused.reason, 'QUOTE_EXPIRED');
-  assert.match(refused.message, 'ask for a new quote');
-  await assertNothingStarted(late);
+  assert.is(await programError(openLeaseFor(renterChain, quote, node.operator.publicKey)), 'QuoteExpired');
 });
 
-test('one quote funds one lease', async () => {
+test('one quote funds one lease: its address opened again after the close is refused and closed', async () => {
   const { quote, lease } = await quotedLease();
   await node.manager.activate(lease);
-  const second = await openLeaseFor(renterChain, quote, node.operator.publicKey);
-  const refused = (await rejection(second)) as LeaseRejectedError;
-  assert.is(refused.reason, 'QUOTE_USED');
-  assert.match(refused.message, lease.toBase58());
-  await assertNothingStarted(second);
+  assert.is(await programError(openLeaseFor(renterChain, quote, node.operator.publicKey)), 'AlreadyInitialized', 'the lease id is taken while the lease is open');
+  await renterChain.closeLease(lease);
+  await node.manager.tick();
+  assert.is((await node.manager.get(lease))?.state, 'closed');
+  const again = await openLeaseFor(renterChain, quote, node.operator.publicKey);
+  assert.ok(again.equals(lease), 'the same lease id, the same address');
+  const refused = await rejection(again);
+  assert.is(refused.code, 'LEASE_ENDED');
+  assert.match(refused.message, 'this host serves a lease id once');
+  assert.is(await node.chain.fetchLease(again), null, 'closed on-chain again');
+  assert.equal(await containersOf(runtime, lease), []);
+});
+
+test('a lease whose quoted capacity was given out meanwhile fails and is closed on-chain: the renter is refunded', async () => {
+  const core = { cpuCores: 1, memoryMiB: 64, diskGiB: 0, gpus: 0 };
+  // Both quotes were signed while the core was free.
+  const first = await quotedLease({ resources: core }, {}, small);
+  const second = await quotedLease({ resources: core }, {}, small);
+  await small.manager.activate(first.lease);
+  const { renterBefore, escrow } = await balancesOf(second.lease);
+  const refused = (await rejection(second.lease, small)) as LeaseRejectedError;
+  assert.is(refused.reason, 'NO_CAPACITY');
+  assert.match(refused.message, 'cpuCores');
+  const record = await small.manager.get(second.lease);
+  assert.is(record?.state, 'failed');
+  assert.is(record?.closePending, undefined, 'the close went through');
+  assert.equal(await containersOf(runtime, second.lease), []);
+  await assertRefunded(second.lease, renterBefore, escrow, small);
+  assert.is((await small.manager.get(first.lease))?.state, 'running', 'the first lease runs on');
 });
 
 test('recordQuote refuses quotes for another host or renter, expired or altered ones', async () => {
@@ -174,18 +261,33 @@ test('recordQuote refuses quotes for another host or renter, expired or altered 
   assert.match(await refused(mine, Keypair.generate().publicKey), 'names renter');
   assert.match(await refused(quoteFor(node.operator, renter.publicKey, { expiresAt: Date.now() - 1 })), 'expired');
   assert.match(await refused({ ...mine, lamportsPerSecond: 1n, deposit: BigInt(mine.durationSecs) }), 'not the hash of its terms');
+  let id = 0n;
+  while (addressable(id)) id += 1n;
+  assert.match(await refused(quoteFor(node.operator, renter.publicKey, { leaseId: id })), 'has no lease address');
 });
 
-test('a lease whose image is missing fails with the reason; no container is left', async () => {
+function addressable(leaseId: bigint): boolean {
+  try {
+    leaseAddress(renter.publicKey, leaseId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a lease whose image is missing fails with the reason and is closed on-chain; no container is left', async () => {
   const { lease } = await quotedLease({ image: MISSING_IMAGE });
+  const { renterBefore, escrow } = await balancesOf(lease);
   const err = await rejection(lease);
   assert.is(err.code, 'CONTAINER_FAILED');
   assert.match(err.message, 'IMAGE_MISSING');
+  assert.match(err.message, 'the renter got the unproven deposit back');
   const record = await node.manager.get(lease);
   assert.is(record?.state, 'failed');
   assert.match(record?.reason ?? '', 'not present on this host');
+  assert.is(record?.closePending, undefined);
   assert.equal(await containersOf(runtime, lease), []);
-  assert.ok(await node.chain.fetchLease(lease), 'the lease stays open for the renter to close');
+  await assertRefunded(lease, renterBefore, escrow);
   assert.is((await rejection(lease)).code, 'LEASE_ENDED');
 });
 
@@ -200,20 +302,51 @@ test('tick: a lease closed by the renter has its container stopped and removed',
   assert.equal(await containersOf(runtime, lease), []);
 });
 
-test('tick: a dead container fails the lease and the on-chain lease stays for the renter', async () => {
+test('tick: a dead container fails the lease, which the host closes on-chain: proven time paid, the rest refunded', async () => {
   const { lease } = await quotedLease();
   await node.manager.activate(lease);
+  const account = (await node.chain.fetchLease(lease))!;
+  await waitUntilSecs(account.start + 1n);
+  await node.collector.submit(receiptBy(renter, lease, account.start + 1n));
   const [container] = await containersOf(runtime, lease);
   await runtime.stop(container!.handle, { graceSeconds: 0 });
+  const payableBefore = (await node.chain.fetchHost(node.operator.publicKey))!.payable;
+  const renterBefore = await balanceOf(world.connection, renter.publicKey);
+  const escrow = await balanceOf(world.connection, lease);
   await node.manager.tick();
   const record = await node.manager.get(lease);
   assert.is(record?.state, 'failed');
   assert.match(record?.reason ?? '', 'its container stopped');
+  assert.is(record?.closePending, undefined);
   assert.equal(await containersOf(runtime, lease), []);
-  assert.ok(await node.chain.fetchLease(lease));
+  assert.is(await node.chain.fetchLease(lease), null, 'closed on-chain by the host');
+  const proven = account.rate;
+  const fee = (proven * BigInt(world.genesis.feeBps)) / 10_000n;
+  assert.is((await node.chain.fetchHost(node.operator.publicKey))!.payable - payableBefore, proven - fee, 'the receipt posted first: its second is paid');
+  assert.is(await balanceOf(world.connection, renter.publicKey) - renterBefore, escrow - proven, 'the renter gets the rest back');
 });
 
-test('tick: at max end the host posts the last receipt, closes the lease on-chain and is paid', async () => {
+test('a close that does not go through is retried by the next tick', async () => {
+  const { lease } = await quotedLease();
+  await node.manager.activate(lease);
+  const [container] = await containersOf(runtime, lease);
+  await runtime.stop(container!.handle, { graceSeconds: 0 });
+  const closeLease = node.chain.closeLease.bind(node.chain);
+  node.chain.closeLease = () => Promise.reject(new Error('RPC down'));
+  try {
+    await node.manager.tick();
+  } finally {
+    node.chain.closeLease = closeLease;
+  }
+  assert.is((await node.manager.get(lease))?.closePending, true, 'the close is still owed');
+  assert.ok(await node.chain.fetchLease(lease), 'still open on-chain');
+  await node.manager.tick();
+  assert.is((await node.manager.get(lease))?.closePending, undefined);
+  assert.is(await node.chain.fetchLease(lease), null, 'closed by the retry');
+  assert.is((await node.manager.get(lease))?.state, 'failed');
+});
+
+test('tick: at max end the host posts the last receipt, closes the lease on-chain and is paid into its host account', async () => {
   const { lease } = await quotedLease({ durationSecs: 4 });
   await node.manager.activate(lease);
   const account = (await node.chain.fetchLease(lease))!;
@@ -223,7 +356,7 @@ test('tick: at max end the host posts the last receipt, closes the lease on-chai
   assert.is((await node.manager.get(lease))?.state, 'running', 'before max end nothing ends');
 
   await waitUntilSecs(account.maxEnd);
-  const ownerBefore = await balanceOf(world.connection, node.owner.publicKey);
+  const hostBefore = (await node.chain.fetchHost(node.operator.publicKey))!;
   const renterBefore = await balanceOf(world.connection, renter.publicKey);
   const escrow = await balanceOf(world.connection, lease);
   await node.manager.tick();
@@ -235,7 +368,9 @@ test('tick: at max end the host posts the last receipt, closes the lease on-chai
   assert.equal(await containersOf(runtime, lease), []);
   const amount = 2n * account.rate;
   const fee = (amount * BigInt(world.genesis.feeBps)) / 10_000n;
-  assert.is(await balanceOf(world.connection, node.owner.publicKey) - ownerBefore, amount - fee, 'the owner is paid for the proven time');
+  const hostAfter = (await node.chain.fetchHost(node.operator.publicKey))!;
+  assert.is(hostAfter.payable - hostBefore.payable, amount - fee, 'the host account holds the proven time for the owner');
+  assert.is(hostAfter.earned - hostBefore.earned, amount - fee);
   assert.is(await balanceOf(world.connection, renter.publicKey) - renterBefore, escrow - amount, 'the renter gets the rest back');
 });
 

@@ -1,5 +1,6 @@
 // Reconcile after a restart of the node (a new manager over the same level folder), on the
-// real local chain and the real Docker engine: store vs chain vs runtime, nothing leaks.
+// real local chain and the real Docker engine: store vs chain vs runtime, nothing leaks, and
+// a lease that cannot be brought back is closed on-chain for the renter's refund.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Keypair, PublicKey } from '@solana/web3.js';
@@ -107,6 +108,8 @@ test('after a restart: running leases continue, vanished containers come back, c
   assert.is(failed?.state, 'failed');
   assert.match(failed?.reason ?? '', 'IMAGE_MISSING');
   assert.equal(await containersOf(runtime, imageGone), []);
+  assert.is(await node.chain.fetchLease(imageGone), null, 'a lease the host can no longer serve is closed on-chain, refunding the renter');
+  assert.ok(await node.chain.fetchLease(unknown), 'an unknown lease is left open: nothing says it is unservable until its renter asks');
   assert.equal(await containersOf(runtime, orphanLease), []);
   assert.ok(!report.orphansRemoved.includes(foreignLease), 'another node\'s container is not this node\'s orphan');
   assert.is((await containersOf(runtime, foreignLease))[0]?.handle.id, foreign.id);

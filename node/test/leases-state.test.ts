@@ -15,7 +15,7 @@ function record(overrides: Partial<LeaseRecord> = {}): LeaseRecord {
   return {
     lease,
     state: 'running',
-    quote: quoteFor(host, renter.publicKey, { lamportsPerSecond: 12_345_678_901n, durationSecs: 3600 }),
+    quote: quoteFor(host, renter.publicKey, { lamportsPerSecond: 12_345_678_901n, durationSecs: 3600, leaseId: 18_446_744_073_709_551_557n, delegate: Keypair.generate().publicKey }),
     maxEnd: 1_900_000_000n,
     container: { id: 'c0ffee', name: `decloud-${lease}`, leaseId: lease, renter: renter.publicKey.toBase58() },
     updatedAt: 1_700_000_000_123,
@@ -67,12 +67,14 @@ test('transition throws exactly when canTransition says no, for every pair', () 
   assert.equal(LEASE_STATES.filter(isLive), ['funded', 'starting', 'running', 'ending']);
 });
 
-test('records round-trip through their stored form, bigints and bytes included', () => {
-  const original = record({ state: 'failed', reason: 'its container vanished' });
+test('records round-trip through their stored form, bigints, bytes, lease id and delegate included', () => {
+  const original = record({ state: 'failed', reason: 'its container vanished', closePending: true });
   const text = encodeLeaseRecord(original);
   assert.match(text, '"lamportsPerSecond":"12345678901"');
+  assert.match(text, '"leaseId":"18446744073709551557"');
+  assert.match(text, `"delegate":"${original.quote.delegate}"`);
   assert.equal(decodeLeaseRecord(lease, text), original);
-  const { container: _container, reason: _reason, ...bare } = original;
+  const { container: _container, reason: _reason, closePending: _pending, ...bare } = original;
   assert.equal(decodeLeaseRecord(lease, encodeLeaseRecord(bare)), bare);
 });
 
@@ -94,6 +96,10 @@ test('a damaged stored record is reported, never acted on', () => {
   assert.match(corrupt((r) => { r.quote.termsHash = '00'.repeat(32); }), 'does not hash the stored terms');
   assert.match(corrupt((r) => { r.state = 'sleeping'; }), 'not a lease state');
   assert.match(corrupt((r) => { r.maxEnd = 12; }), 'field maxEnd is not a string');
+  assert.match(corrupt((r) => { delete r.quote.leaseId; }), 'field leaseId is not a string');
+  assert.match(corrupt((r) => { r.quote.leaseId = '7'; }), 'does not hash the stored terms');
+  assert.match(corrupt((r) => { r.quote.delegate = 'not-a-key'; }), 'quote.delegate');
+  assert.match(corrupt((r) => { r.closePending = 'yes'; }), 'field text is not true or false');
   assert.match(corrupt(() => {}, Keypair.generate().publicKey.toBase58()), 'stored under');
   assert.throws(() => decodeLeaseRecord(lease, '{not json'), /STORE_CORRUPT.*is not JSON/);
 });

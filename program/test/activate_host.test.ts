@@ -16,7 +16,7 @@ const deactivate = (chain: TestChain, host: HostParty) => ix.deactivateHost(chai
 test('activate_host turns a registered host active and moves no lamports', async () => {
   const chain = await TestChain.create();
   const host = await registeredHost(chain);
-  const before = chain.snapshot([host.operator.publicKey, host.owner.publicKey]);
+  const before = chain.snapshot([host.operator.publicKey, host.owner]);
   const lamports = chain.balance(host.host);
   const outcome = expectOk(chain.send([await activate(chain, host)], [host.operator]));
   reportCu('activate_host', outcome);
@@ -45,7 +45,7 @@ test('activate_host rejects an active host with InvalidHostStatus and a jailed o
 test('activate_host rejects a host whose stake was withdrawn with StakeTooLow', async () => {
   const chain = await TestChain.create();
   const host = await registeredHost(chain);
-  expectOk(chain.send([await ix.withdrawStake(chain.program, { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host })], [host.operator]));
+  expectOk(chain.send([await ix.withdrawStake(chain.program, { operator: host.operator.publicKey, owner: host.owner, host: host.host })], [host.operator]));
   assert.is(readHost(chain, host.host).stake, 0n);
   chain.rejects([await activate(chain, host)], [host.operator], 'StakeTooLow', [host.host]);
 });

@@ -11,7 +11,7 @@ import * as ix from './support/instructions.js';
 const addStake = (chain: TestChain, host: HostParty, amount: bigint, a: Partial<Record<'operator' | 'host' | 'systemProgram', PublicKey>> = {}) =>
   ix.addStake(chain.program, amount, { operator: host.operator.publicKey, host: host.host, ...a });
 const hostAccounts = (host: HostParty) => ({ operator: host.operator.publicKey, host: host.host });
-const watched = (host: HostParty) => [host.host, host.owner.publicKey, host.operator.publicKey];
+const watched = (host: HostParty) => [host.host, host.owner, host.operator.publicKey];
 
 test('add_stake moves the amount from the operator into the host and adds it to the stake', async () => {
   const chain = await TestChain.create();
@@ -34,7 +34,7 @@ test('a host that withdrew its stake adds it back and activates again', async ()
   const chain = await TestChain.create();
   const host = await activeHost(chain);
   expectOk(chain.send([await ix.deactivateHost(chain.program, hostAccounts(host))], [host.operator]));
-  expectOk(chain.send([await ix.withdrawStake(chain.program, { ...hostAccounts(host), owner: host.owner.publicKey })], [host.operator]));
+  expectOk(chain.send([await ix.withdrawStake(chain.program, { ...hostAccounts(host), owner: host.owner })], [host.operator]));
   chain.rejects([await ix.activateHost(chain.program, hostAccounts(host))], [host.operator], 'StakeTooLow', watched(host));
   const min = chain.params.minHostStake;
   expectOk(chain.send([await addStake(chain, host, min - 1n)], [host.operator]));

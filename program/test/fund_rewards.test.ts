@@ -20,7 +20,7 @@ test('fund_rewards moves the amount into the pool and adds it to total_funded', 
   assert.is(chain.balance(funder.publicKey), 10n * SOL - 3n * SOL - 250n);
   const pool = readPool(chain, REWARD_POOL);
   assert.is(pool.totalFunded, 3n * SOL + 250n);
-  assert.is(pool.totalFees + pool.totalClaimed, 0n);
+  assert.is(pool.totalFees + pool.totalRewarded + pool.totalSlashed, 0n);
 });
 
 test('fund_rewards rejects a zero amount with InvalidArgument', async () => {

@@ -6,12 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PublicKey } from '@solana/web3.js';
-import { CONFIG, CU_BUDGET, IDL, REWARD_POOL, SOL, TestChain, expectOk } from './support/chain.js';
+import { CONFIG, CU_BUDGET, HOST_LEN, IDL, REWARD_POOL, SOL, TestChain, expectOk } from './support/chain.js';
 import type { Outcome } from './support/chain.js';
-import { readHost, readLease, readPool } from './support/accounts.js';
+import { isClosed, readHost, readLease, readPool } from './support/accounts.js';
 import {
-  attestationProof, closeInstruction, openLeaseInstruction, openedLease, penalizeInstruction, plannedLease, receiptProof, registeredHost,
-  settleInstruction, warpPastGrace,
+  attestationProof, claimInstruction, closeInstruction, heartbeatInstructions, makePenalizable, openLeaseInstructions, openedLease,
+  penalizeInstruction, plannedLease, receiptProof, registeredHost, settleInstruction, withdrawInstruction,
 } from './support/fixtures.js';
 import * as ix from './support/instructions.js';
 
@@ -32,15 +32,17 @@ test('a rental from registration to penalty: every instruction, lamports conserv
 
   expected = total();
   step('fund_rewards', chain.send([await ix.fundRewards(chain.program, SOL, { funder: funder.publicKey })], [funder]));
+  const { proofEpochSecs: _, ...rest } = chain.params;
+  step('update_config', chain.send([await ix.updateConfig(chain.program, { ...rest, feeBps: 250, witnesses: chain.witnesses.map((w) => w.publicKey) }, { authority: chain.authority.publicKey })], [chain.authority]));
 
   const host = await registeredHost(chain);
-  accounts.push(host.operator.publicKey, host.owner.publicKey, host.host);
+  accounts.push(host.operator.publicKey, host.owner, host.host);
   expected = total();
   step('activate_host', chain.send([await ix.activateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   const lease = plannedLease(chain, { rate: 1_000n, durationSecs: 3_600n });
   accounts.push(lease.renter.publicKey, lease.lease);
   expected = total();
-  step('open_lease', chain.send([await openLeaseInstruction(chain, host, lease)], [lease.renter]));
+  step('open_lease', chain.send(await openLeaseInstructions(chain, host, lease), [lease.renter]));
   const start = chain.now();
 
   step('top_up_lease', chain.send([await ix.topUpLease(chain.program, 1_800n, { renter: lease.renter.publicKey, lease: lease.lease })], [lease.renter]));
@@ -48,9 +50,9 @@ test('a rental from registration to penalty: every instruction, lamports conserv
   step('post_proof (receipt)', chain.send(await receiptProof(chain, host, lease, start + 600n)));
   chain.warp(start + 1_200n);
   step('post_proof (attestation)', chain.send(await attestationProof(chain, host, lease, (start + 600n) / L)));
+  step('witness_heartbeat', chain.send(await heartbeatInstructions(chain, (start + 600n) / L, chain.witnesses[1])));
   step('settle_lease', chain.send([await settleInstruction(chain, host, lease)]));
-  const hostAccounts = { operator: host.operator.publicKey, owner: host.owner.publicKey, host: host.host };
-  step('claim_rewards', chain.send([await ix.claimRewards(chain.program, hostAccounts)], [host.operator]));
+  step('claim_rewards', chain.send([await claimInstruction(chain, host)], [host.operator]));
   step('deactivate_host', chain.send([await ix.deactivateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   step('add_stake', chain.send([await ix.addStake(chain.program, SOL, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
   step('activate_host', chain.send([await ix.activateHost(chain.program, { operator: host.operator.publicKey, host: host.host })], [host.operator]));
@@ -59,23 +61,22 @@ test('a rental from registration to penalty: every instruction, lamports conserv
   const second = await openedLease(chain, host, { rate: 500n, durationSecs: 7_200n });
   accounts.push(second.renter.publicKey, second.lease);
   expected = total();
-  warpPastGrace(chain, chain.now());
+  await makePenalizable(chain, second);
   step('penalize_host', chain.send([await penalizeInstruction(chain, host, second, caller.publicKey)], [caller]));
-  step('withdraw_stake', chain.send([await ix.withdrawStake(chain.program, hostAccounts)], [host.operator]));
+  chain.warp(readHost(chain, host.host).jailedUntil);
+  step('withdraw_stake', chain.send([await withdrawInstruction(chain, host)], [host.operator]));
 
   const h = readHost(chain, host.host);
   assert.is(h.status, 'Jailed');
-  assert.is(h.stake, 0n);
-  assert.is(h.openLeases, 0);
-  assert.is(h.provenEpochs, 2n);
-  assert.is(h.rewardedEpochs, 2n);
-  assert.is(chain.balance(host.host), chain.rent(276n), 'only the rent is left in the host');
+  assert.equal([h.stake, h.payable, h.openLeases, h.provenEpochs], [0n, 0n, 0, 1n]);
+  assert.ok(h.rewardsEarned > 0n && h.rewardsEarned <= chain.params.epochReward);
+  assert.is(chain.balance(host.host), chain.rent(HOST_LEN), 'only the rent is left in the host');
   const pool = readPool(chain, REWARD_POOL);
   assert.is(pool.totalFunded, SOL);
   assert.is(pool.totalFees, (1_200n * 1_000n * 250n) / 10_000n);
-  assert.ok(pool.totalClaimed > 0n);
-  assert.is(chain.svm.getAccount(lease.lease), null);
-  assert.is(chain.svm.getAccount(second.lease), null);
+  assert.is(pool.totalRewarded, h.rewardsEarned);
+  assert.is(pool.totalSlashed, ((chain.params.minHostStake + SOL) * BigInt(chain.params.slashBps)) / 10_000n);
+  assert.ok(isClosed(chain, lease.lease) && isClosed(chain, second.lease));
   assert.throws(() => readLease(chain, lease.lease), /does not exist/);
 
   console.log('  compute units per instruction:');

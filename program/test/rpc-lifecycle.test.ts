@@ -1,24 +1,25 @@
 /**
  * The whole lease lifecycle over JSON-RPC: the local chain (bootstrap's `startLocalChain`,
- * litesvm with the real program/deploy/decloud.so, wall-clock time) driven by the SDK's typed
+ * litesvm with the real program/deploy/decloud.so deployed with a named upgrade authority,
+ * wall-clock time) driven by the SDK's typed
  * client `DecloudChain`, every account decoded by an anchor `Program` built from
  * program/idl/decloud.json, and every balance checked to the lamport after each
  * transaction, its fee read from getTransaction's meta. Refusals surface as
  * `DecloudProgramError` with the program's error name and code, and change nothing.
  *
- * The config's epoch is 1 s so that proofs and the grace period take seconds of real time.
+ * The config's epoch is 1 s, and the jail 2 s, so that proofs, the grace period and the jail
+ * take seconds of real time.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import anchor from '@coral-xyz/anchor';
-import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
-import type { PublicKey } from '@solana/web3.js';
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js';
 import { startLocalChain } from '@decloud/bootstrap/src/chain/index.js';
 import type { LocalChain } from '@decloud/bootstrap/src/chain/index.js';
-import { leaseAddressAndBump } from '@decloud/sdk/chain/addresses';
+import { newLeaseId } from '@decloud/sdk/chain/addresses';
 import { DecloudChain } from '@decloud/sdk/chain/client';
 import { DecloudProgramError } from '@decloud/sdk/chain/errors';
-import { attestationMessage, receiptMessage, signProof } from '@decloud/sdk/chain/proofs';
+import { attestationMessage, heartbeatMessage, receiptMessage, signProof, termsMessage } from '@decloud/sdk/chain/proofs';
 import type { Decloud } from '@decloud/sdk/chain/idl';
 import { IDL, PROGRAM_ID, PROGRAM_SO } from './support/chain.js';
 import { SPEC_HASH, TERMS_HASH, peerIdOf } from './support/fixtures.js';
@@ -28,15 +29,17 @@ import { same } from './support/same.js';
 const { AnchorProvider, Program, Wallet } = anchor;
 
 const SOL = BigInt(LAMPORTS_PER_SOL);
-const PARAMS = { feeBps: 250, minHostStake: SOL, proofEpochSecs: 1n, graceEpochs: 2, slashBps: 1_000, rewardBps: 40 };
+const PARAMS = { feeBps: 250, minHostStake: SOL, proofEpochSecs: 1n, graceEpochs: 2, slashBps: 1_000, rewardBps: 40, epochReward: SOL / 200n, jailSecs: 2n };
 const RATE = 1_000n;
 const LAMPORTS_PER_SIGNATURE = 5_000n;
 
 let chain: LocalChain;
 let connection: Connection;
+/** The program's upgrade authority, which initializes the config. */
+const authority = Keypair.generate();
 
 test.before(async () => {
-  chain = await startLocalChain({ port: 0, programs: [{ programId: PROGRAM_ID, path: PROGRAM_SO }] });
+  chain = await startLocalChain({ port: 0, programs: [{ programId: PROGRAM_ID, path: PROGRAM_SO, upgradeAuthority: authority.publicKey }] });
   connection = new Connection(chain.rpcUrl, 'confirmed');
 });
 
@@ -94,19 +97,22 @@ async function expectProgramError(call: () => Promise<unknown>, name: string, co
 
 test('the lease lifecycle over JSON-RPC: every instruction, every balance to the lamport, every account decoded', async () => {
   // The owner (the host's payout address) holds lamports already: a first payout below the
-  // rent-exempt minimum to an empty address is refused by the runtime.
-  const [authority, funder, operator, renter, witness, stranger, owner] = await Promise.all([
-    funded(10n), funded(10n), funded(10n), funded(10n), funded(1n), funded(1n), funded(1n),
-  ]);
+  // rent-exempt minimum to an empty address is refused.
+  const fund = async (key: Keypair, sol: bigint) => {
+    const signature = await connection.requestAirdrop(key.publicKey, Number(sol * SOL));
+    await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) }, 'confirmed');
+  };
+  const [funder, operator, renter, witness, stranger, owner] = await Promise.all([funded(10n), funded(10n), funded(10n), funded(1n), funded(1n), funded(1n)]);
+  await fund(authority, 10n);
   const client = (k: Keypair) => DecloudChain.fromKeypair(connection, k);
   const [asAuthority, asFunder, asOperator, asRenter, asWitness, asStranger] = [authority, funder, operator, renter, witness, stranger].map(client) as DecloudChain[];
   const op = asOperator as DecloudChain;
   const decoder = new Program<Decloud>(IDL, new AnchorProvider(connection, new Wallet(stranger), { commitment: 'confirmed' }));
   const host = op.hostAddress(operator.publicKey);
   const { config, rewardPool } = op;
-  const leaseId1 = 11n;
+  const leaseId1 = newLeaseId(renter.publicKey);
   const lease1 = op.leaseAddress(renter.publicKey, leaseId1);
-  let lease2 = lease1; // the second lease's id is the client's choice: known once opened
+  let lease2 = lease1; // the second lease's id is drawn later: known once opened
 
   const watched = [authority, funder, operator, renter, witness, stranger, owner].map((k) => k.publicKey).concat(config, rewardPool, host, lease1);
   const start = await balances(watched);
@@ -146,15 +152,26 @@ test('the lease lifecycle over JSON-RPC: every instruction, every balance to the
     });
   }
 
-  // initialize: the authority pays both accounts' rent.
+  /** The host operator's signature over the terms of a lease for `renter`. */
+  const hostSigned = (leaseId: bigint, durationSecs: bigint) => {
+    const terms = {
+      hostOperator: operator.publicKey, leaseId, rate: RATE, durationSecs, quoteExpiresAt: chainNow() + 60n, delegate: PublicKey.default, termsHash: TERMS_HASH,
+    };
+    const { signature } = signProof(operator.secretKey, operator.publicKey, termsMessage({ ...terms, renter: renter.publicKey }));
+    return { ...terms, hostSignature: signature };
+  };
+
+  // initialize: the upgrade authority pays both accounts' rent.
   await step('initialize', authority, 1n, () => (asAuthority as DecloudChain).initialize({ ...PARAMS, witnesses: [witness.publicKey] }), async () => {
     const [configRent, poolRent] = [await rent(config), await rent(rewardPool)];
     return [[authority.publicKey, -(configRent + poolRent)], [config, configRent], [rewardPool, poolRent]];
   });
   const cfg = await decoder.account.config.fetch(config);
   same(
-    [cfg.authority.toBase58(), cfg.feeBps, big(cfg.minHostStake), big(cfg.proofEpochSecs), cfg.graceEpochs, cfg.slashBps, cfg.rewardBps, cfg.witnessCount, cfg.witnesses[0]?.toBase58(), cfg.rewardPool.toBase58()],
-    [authority.publicKey.toBase58(), PARAMS.feeBps, PARAMS.minHostStake, PARAMS.proofEpochSecs, PARAMS.graceEpochs, PARAMS.slashBps, PARAMS.rewardBps, 1, witness.publicKey.toBase58(), rewardPool.toBase58()],
+    [cfg.authority.toBase58(), cfg.feeBps, big(cfg.minHostStake), big(cfg.proofEpochSecs), cfg.graceEpochs, cfg.slashBps, cfg.rewardBps, big(cfg.epochReward),
+      big(cfg.jailSecs), cfg.witnessCount, cfg.witnesses[0]?.toBase58(), cfg.rewardPool.toBase58()],
+    [authority.publicKey.toBase58(), PARAMS.feeBps, PARAMS.minHostStake, PARAMS.proofEpochSecs, PARAMS.graceEpochs, PARAMS.slashBps, PARAMS.rewardBps, PARAMS.epochReward,
+      PARAMS.jailSecs, 1, witness.publicKey.toBase58(), rewardPool.toBase58()],
     'config decoded',
   );
 
@@ -174,16 +191,17 @@ test('the lease lifecycle over JSON-RPC: every instruction, every balance to the
   await step('activate_host', operator, 1n, () => op.activateHost(), async () => []);
   same([Object.keys((await decoder.account.host.fetch(host)).status)[0]], ['active'], 'host active');
 
-  // The renter opens a lease of one hour.
+  // The renter opens a lease of one hour on the terms the host signed (two signatures: the renter's and the host's, in the Ed25519 instruction).
   const duration = 3_600n;
-  await step('open_lease', renter, 1n, async () => (await (asRenter as DecloudChain).openLease({ hostOperator: operator.publicKey, rate: RATE, durationSecs: duration, termsHash: TERMS_HASH, leaseId: leaseId1 })).signature, async () => {
+  await step('open_lease', renter, 2n, async () => (await (asRenter as DecloudChain).openLease(hostSigned(leaseId1, duration))).signature, async () => {
     const locked = (await rent(lease1)) + RATE * duration;
     return [[renter.publicKey, -locked], [lease1, locked]];
   });
   let l = await decoder.account.lease.fetch(lease1);
   const leaseStart = big(l.start);
-  same([l.renter.toBase58(), l.host.toBase58(), big(l.leaseId), big(l.rate), big(l.deposit), big(l.maxEnd) - leaseStart, big(l.provenUntil), big(l.provenSecs), Object.keys(l.status)[0]],
-    [renter.publicKey.toBase58(), host.toBase58(), leaseId1, RATE, RATE * duration, duration, leaseStart, 0n, 'open'], 'lease decoded after open');
+  same([l.renter.toBase58(), l.host.toBase58(), big(l.leaseId), big(l.rate), big(l.deposit), big(l.maxEnd) - leaseStart, big(l.provenUntil), big(l.provenSecs), Object.keys(l.status)[0],
+    l.feeBps, l.graceEpochs, l.bump],
+  [renter.publicKey.toBase58(), host.toBase58(), leaseId1, RATE, RATE * duration, duration, leaseStart, 0n, 'open', PARAMS.feeBps, PARAMS.graceEpochs, 255], 'lease decoded after open');
   same([(await decoder.account.host.fetch(host)).openLeases], [1], 'host counts the lease');
 
   // The host posts the renter's receipt (two signatures: the fee payer's and the receipt's, checked by the Ed25519 program).
@@ -197,23 +215,33 @@ test('the lease lifecycle over JSON-RPC: every instruction, every balance to the
   const early = signProof(renter.secretKey, renter.publicKey, receiptMessage(lease1, later));
   await expectProgramError(() => op.postReceipt(lease1, operator.publicKey, later, early), 'ProofInFuture', 6024, watched);
 
-  // A witness attests the epoch after a gap: the gap stays unpaid.
+  // A witness attests this lease in an epoch after a gap: the gap stays unpaid; the host earns the epoch's reward from the pool.
   await waitUntil(until + 2n);
   const epoch = chainNow() / PARAMS.proofEpochSecs - 1n;
-  const attestation = signProof(witness.secretKey, witness.publicKey, attestationMessage(operator.publicKey, epoch));
-  await step('post_proof (attestation)', witness, 2n, () => (asWitness as DecloudChain).postAttestation(lease1, operator.publicKey, epoch, attestation), async () => []);
+  const attestation = signProof(witness.secretKey, witness.publicKey, attestationMessage(operator.publicKey, lease1, epoch));
+  const poolAbove = BigInt(await connection.getBalance(rewardPool)) - (await rent(rewardPool));
+  const share = bpsOf(poolAbove, BigInt(PARAMS.rewardBps));
+  const reward = share < PARAMS.epochReward ? share : PARAMS.epochReward;
+  await step('post_proof (attestation)', witness, 2n, () => (asWitness as DecloudChain).postAttestation(lease1, operator.publicKey, epoch, attestation),
+    async () => [[rewardPool, -reward], [host, reward]]);
   l = await decoder.account.lease.fetch(lease1);
   same([big(l.provenUntil), big(l.provenSecs)], [(epoch + 1n) * PARAMS.proofEpochSecs, until - leaseStart + PARAMS.proofEpochSecs], 'attestation proves its epoch only');
   h = await decoder.account.host.fetch(host);
-  same([big(h.provenEpochs), big(h.lastProofEpoch)], [2n, epoch + 1n], 'host proven epochs');
+  same([big(h.provenEpochs), big(h.lastProofEpoch), big(h.rewardsEarned), big(h.payable)], [1n, epoch + 1n, reward, reward], 'host: one attested epoch, its reward payable');
 
-  // Anyone settles: rate x proven seconds, 2.5 % of it to the pool.
+  // The witness's heartbeat for an ended epoch: anyone may post it; it moves nothing.
+  const beat = chainNow() - 1n;
+  await step('witness_heartbeat', witness, 2n, () => (asWitness as DecloudChain).postHeartbeat(beat, signProof(witness.secretKey, witness.publicKey, heartbeatMessage(beat))), async () => []);
+  same([big((await decoder.account.rewardPool.fetch(rewardPool)).aliveEpoch)], [beat], 'the epoch is alive');
+
+  // Anyone settles: rate x proven seconds into the host account, 2.5 % of it to the pool.
   const settled = RATE * big(l.provenSecs);
   const settleFee = bpsOf(settled, BigInt(PARAMS.feeBps));
-  await step('settle_lease', operator, 1n, () => op.settle(lease1), async () => [[lease1, -settled], [owner.publicKey, settled - settleFee], [rewardPool, settleFee]]);
+  await step('settle_lease', operator, 1n, () => op.settle(lease1), async () => [[lease1, -settled], [host, settled - settleFee], [rewardPool, settleFee]]);
   l = await decoder.account.lease.fetch(lease1);
   same([big(l.paid), big(l.settledSecs)], [settled, big(l.provenSecs)], 'lease paid and settled');
-  same([big((await decoder.account.host.fetch(host)).earned), big((await decoder.account.rewardPool.fetch(rewardPool)).totalFees)], [settled - settleFee, settleFee], 'host earned, pool fees');
+  h = await decoder.account.host.fetch(host);
+  same([big(h.earned), big(h.payable), big((await decoder.account.rewardPool.fetch(rewardPool)).totalFees)], [settled - settleFee, reward + settled - settleFee, settleFee], 'host earned and payable, pool fees');
 
   const extra = 600n;
   await step('top_up_lease', renter, 1n, () => (asRenter as DecloudChain).topUpLease(lease1, extra), async () => [[renter.publicKey, -RATE * extra], [lease1, RATE * extra]]);
@@ -234,47 +262,55 @@ test('the lease lifecycle over JSON-RPC: every instruction, every balance to the
   await expectProgramError(() => unchecked.closeLease(lease1), 'Unauthorized', 6011, watched, stranger.publicKey);
   fees += LAMPORTS_PER_SIGNATURE;
   await step('close_lease', renter, 1n, () => (asRenter as DecloudChain).closeLease(lease1), async () => [
-    [lease1, -lease1Lamports], [owner.publicKey, closing - closingFee], [rewardPool, closingFee], [renter.publicKey, lease1Lamports - closing],
+    [lease1, -lease1Lamports], [host, closing - closingFee], [rewardPool, closingFee], [renter.publicKey, lease1Lamports - closing],
   ]);
   same([await decoder.account.lease.fetchNullable(lease1), await op.fetchLease(lease1)], [null, null], 'the lease account is gone');
   same([(await decoder.account.host.fetch(host)).openLeases], [0], 'host has no open lease');
 
-  // The host claims reward_bps of the pool (above its rent) per proven epoch; a second claim has nothing.
+  // The operator claims everything payable (payments and the reward) to the owner; a second claim has nothing.
   h = await decoder.account.host.fetch(host);
-  const epochs = big(h.provenEpochs) - big(h.rewardedEpochs);
-  const available = BigInt(await connection.getBalance(rewardPool)) - (await rent(rewardPool));
-  const reward = bpsOf(available, epochs * BigInt(PARAMS.rewardBps));
-  await step('claim_rewards', operator, 1n, () => op.claimRewards(), async () => [[rewardPool, -reward], [owner.publicKey, reward]]);
+  const payable = big(h.payable);
+  await step('claim_rewards', operator, 1n, () => op.claimRewards(), async () => [[host, -payable], [owner.publicKey, payable]]);
   h = await decoder.account.host.fetch(host);
-  same([big(h.rewardedEpochs), big(h.rewardsClaimed), big((await decoder.account.rewardPool.fetch(rewardPool)).totalClaimed)], [big(h.provenEpochs), reward, reward], 'claim decoded');
+  same([big(h.payable), big(h.rewardsEarned), big((await decoder.account.rewardPool.fetch(rewardPool)).totalRewarded)], [0n, reward, reward], 'claim decoded');
   await nextBlockhash();
   await expectProgramError(() => op.claimRewards(), 'NothingToClaim', 6027, watched);
 
-  // A second lease; the host stops taking new ones, never proves it, and is penalized after the grace period.
+  // A second lease; the host stops taking new ones, never proves it, and is penalized once the witness saw more than grace epochs go unproven.
   let leaseId2 = 0n;
-  await step('open_lease (2)', renter, 1n, async () => {
-    const opened = await (asRenter as DecloudChain).openLease({ hostOperator: operator.publicKey, rate: RATE, durationSecs: duration, termsHash: TERMS_HASH });
-    [lease2, leaseId2] = [opened.lease, opened.leaseId];
+  await step('open_lease (2)', renter, 2n, async () => {
+    leaseId2 = newLeaseId(renter.publicKey);
+    const opened = await (asRenter as DecloudChain).openLease(hostSigned(leaseId2, duration));
+    lease2 = opened.lease;
     return opened.signature;
   }, async () => {
     const locked = (await rent(lease2)) + RATE * duration;
     return [[renter.publicKey, -locked], [lease2, locked]];
   }, () => lease2);
-  same([lease2.toBase58(), (await decoder.account.lease.fetch(lease2)).bump], [op.leaseAddress(renter.publicKey, leaseId2).toBase58(), leaseAddressAndBump(renter.publicKey, leaseId2)[1]], 'the lease is at the address of the random id the client picked, with its canonical bump');
+  same([lease2.toBase58(), (await decoder.account.lease.fetch(lease2)).bump], [op.leaseAddress(renter.publicKey, leaseId2).toBase58(), 255], 'the lease is at the bump-255 address of the id the client drew');
   await step('deactivate_host', operator, 1n, () => op.deactivateHost(), async () => []);
   same([Object.keys((await decoder.account.host.fetch(host)).status)[0]], ['inactive'], 'host inactive');
   await expectProgramError(() => op.withdrawStake(), 'HostHasOpenLeases', 6016, watched);
   await expectProgramError(() => (asStranger as DecloudChain).penalize(lease2), 'WithinGrace', 6026, watched);
   const lease2Start = big((await decoder.account.lease.fetch(lease2)).start);
-  await waitUntil(lease2Start + BigInt(PARAMS.graceEpochs) * PARAMS.proofEpochSecs + 1n);
+  const alive = BigInt(PARAMS.graceEpochs) + 1n;
+  await waitUntil(lease2Start + alive);
+  for (let e = lease2Start; e < lease2Start + alive; e += 1n) {
+    await step(`witness_heartbeat (${e - lease2Start})`, witness, 2n, () => (asWitness as DecloudChain).postHeartbeat(e, signProof(witness.secretKey, witness.publicKey, heartbeatMessage(e))), async () => []);
+  }
   const lease2Lamports = BigInt(await connection.getBalance(lease2));
   const slash = bpsOf(stake, BigInt(PARAMS.slashBps));
   await step('penalize_host', stranger, 1n, () => (asStranger as DecloudChain).penalize(lease2), async () => [
-    [lease2, -lease2Lamports], [host, -slash], [renter.publicKey, lease2Lamports + slash],
+    [lease2, -lease2Lamports], [host, -slash], [renter.publicKey, lease2Lamports], [rewardPool, slash],
   ]);
   h = await decoder.account.host.fetch(host);
-  same([Object.keys(h.status)[0], big(h.stake), h.openLeases, await decoder.account.lease.fetchNullable(lease2)], ['jailed', stake - slash, 0, null], 'host jailed and slashed, lease closed');
+  same([Object.keys(h.status)[0], big(h.stake), big(h.slashBase), h.openLeases, await decoder.account.lease.fetchNullable(lease2)], ['jailed', stake - slash, stake, 0, null], 'host jailed and slashed, lease closed');
+  same([big((await decoder.account.rewardPool.fetch(rewardPool)).totalSlashed)], [slash], 'the slash is in the pool');
 
+  await nextBlockhash();
+  const jailedUntil = big(h.jailedUntil);
+  if (chainNow() < jailedUntil) await expectProgramError(() => op.withdrawStake(), 'StillJailed', 6031, watched);
+  await waitUntil(jailedUntil + 1n);
   await step('withdraw_stake', operator, 1n, () => op.withdrawStake(), async () => [[host, -(stake - slash)], [owner.publicKey, stake - slash]]);
   h = await decoder.account.host.fetch(host);
   same([Object.keys(h.status)[0], big(h.stake), BigInt(await connection.getBalance(host))], ['jailed', 0n, await rent(host)], 'stake withdrawn, the host keeps its rent and stays jailed');

@@ -1,6 +1,7 @@
 // The README's run command as a newcomer runs it: `npm start` in a terminal, then only the
 // `decloud` CLI in another one (hosts, rent, exec, end), the money checked against the
-// program's rules on the chain's own ledger, Ctrl-C, and a second `npm start` that resumes.
+// program's rules on the chain's own ledger (settlements into the host account, the host's
+// `decloud-node claim` paying it out to the owner), Ctrl-C, and a second `npm start` that resumes.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +10,10 @@ import * as assert from 'uvu/assert';
 import { PublicKey } from '@solana/web3.js';
 import type { DecloudChain, HostAccount, LeaseAccount, RewardPoolAccount } from '@decloud/sdk/chain/index';
 import { hostStatusOf } from '@decloud/sdk/chain/index';
-import { decloud, decloudOk, field, interruptProblems, NpmStart, type RenterEnv } from './support/npm-start.js';
+import { decloud, decloudNodeOk, decloudOk, field, interruptProblems, NpmStart, type RenterEnv } from './support/npm-start.js';
 import { assertPortsFree, busyPorts } from './support/npm-start-ports.js';
 import {
-  atOneMoment, bpsOf, feesPaidBy, lamportsOfSolText, proofsIn, settlementsIn, signaturesOf, transactionsOf,
+  atOneMoment, bpsOf, claimsIn, feesPaidBy, heartbeatsIn, lamportsOfSolText, proofsIn, settlementsIn, signaturesOf, transactionsOf,
 } from './support/ledger-audit.js';
 import { chainClient, cleanUpNetwork, docker, hostContainers, hostOperator, hostPeerId, keypairFile, waitFor } from './support/network-state.js';
 import { testSession } from './support/test-session.js';
@@ -23,7 +24,7 @@ const home = join(state, 'renter-home');
 const runs: NpmStart[] = [];
 const { timed, markNetworkUp, requireNetwork, timingsText } = testSession();
 
-interface Moment { renter: bigint; owner: bigint; host: HostAccount; pool: RewardPoolAccount; renterSigs: Set<string>; ownerSigs: Set<string> }
+interface Moment { renter: bigint; owner: bigint; host: HostAccount; pool: RewardPoolAccount; renterSigs: Set<string>; ownerSigs: Set<string>; hostSigs: Set<string> }
 
 let env: RenterEnv;
 let chain: DecloudChain;
@@ -46,6 +47,7 @@ async function moment(): Promise<Moment> {
     pool: await chain.fetchRewardPool(),
     renterSigs: await signaturesOf(connection, renter),
     ownerSigs: await signaturesOf(connection, owner),
+    hostSigs: await signaturesOf(connection, chain.hostAddress(operator)),
   }));
 }
 
@@ -71,6 +73,7 @@ test('npm start brings up the chain, the bootstrap peer with its witness and a h
   const config = await chain.fetchConfig();
   assert.is(config.proofEpochSecs, BigInt(EPOCH_SECS), 'DECLOUD_EPOCH_SECS reached the program config');
   assert.is(config.graceEpochs, 3, 'default grace');
+  assert.ok(BigInt(await chain.connection.getBalance(config.witnesses[0]!)) > 0n, 'the witness key is funded: it pays its heartbeats');
   const host = await chain.fetchHost(operator);
   assert.ok(host, 'the host is registered on-chain');
   assert.is(hostStatusOf(host.status), 'active');
@@ -119,7 +122,7 @@ test('decloud hosts, rent, exec and end: the whole rental through the CLI', asyn
   await timed('host removes the container', () => waitFor('the host removes the ended lease\'s container', async () => (await hostContainers(operator.toBase58())).length === 0, 30_000));
 });
 
-test('balances follow the program rules: the renter pays fees + rate x proven seconds, the owner gets that minus the protocol fee', async () => {
+test('balances follow the program rules: the renter pays fees + rate x proven seconds, the host account holds that minus the protocol fee', async () => {
   requireNetwork();
   assert.ok(endOutput, 'the rental did not complete (see its failure)');
   const after = await moment();
@@ -127,16 +130,22 @@ test('balances follow the program rules: the renter pays fees + rate x proven se
   const { connection } = chain;
   const config = await chain.fetchConfig();
   const rate = leaseBeforeEnd.rate;
+  const hostAccount = chain.hostAddress(operator);
 
   const leaseTxs = await transactionsOf(connection, lease);
-  const settlements = settlementsIn(leaseTxs, { owner, pool: chain.rewardPool });
+  const settlements = settlementsIn(leaseTxs, { host: hostAccount, pool: chain.rewardPool });
   const proofs = proofsIn(leaseTxs);
   assert.ok(settlements.length >= 1 && settlements.at(-1)!.instruction === 'CloseLease', 'closing settled the rest');
+  assert.is(leaseBeforeEnd.feeBps, config.feeBps, 'the lease keeps the fee it opened under');
   for (const s of settlements) {
     assert.is(s.amount % rate, 0n, `${s.instruction} ${s.signature} paid whole seconds at the lease's rate`);
-    assert.is(s.fee, bpsOf(s.amount, config.feeBps), `${s.instruction} ${s.signature}: fee = ${config.feeBps} bps of ${s.amount}`);
-    assert.is(s.ownerShare, s.amount - s.fee, 'the owner gets the rest');
+    assert.is(s.toPool, bpsOf(s.amount, leaseBeforeEnd.feeBps), `${s.instruction} ${s.signature}: fee = ${leaseBeforeEnd.feeBps} bps of ${s.amount}`);
+    assert.is(s.toHost, s.amount - s.toPool, 'the host account gets the rest, for the owner');
   }
+  // The renter's CLI rents with a session key: its receipts are signed by the lease's delegate.
+  assert.not.ok(leaseBeforeEnd.delegate.equals(PublicKey.default), 'the lease names a delegate');
+  for (const p of proofs.filter((p) => p.kind === 'receipt')) assert.is(p.signer, leaseBeforeEnd.delegate.toBase58(), 'receipts are the delegate\'s');
+  for (const p of proofs) assert.is(p.lease, lease.toBase58());
   const paid = settlements.reduce((sum, s) => sum + s.amount, 0n);
   const provenSecs = paid / rate;
   const closedAt = BigInt((await connection.getTransaction(field(endOutput, 'transaction'), { maxSupportedTransactionVersion: 0 }))!.blockTime!);
@@ -146,7 +155,7 @@ test('balances follow the program rules: the renter pays fees + rate x proven se
   const earned = after.host.earned - before.host.earned;
   const fees = after.pool.totalFees - before.pool.totalFees;
   assert.is(earned + fees, paid, 'host.earned + reward pool fees = rate x proven seconds');
-  assert.is(earned, settlements.reduce((sum, s) => sum + s.ownerShare, 0n));
+  assert.is(earned, settlements.reduce((sum, s) => sum + s.toHost, 0n));
 
   // Only what happened up to the moment `after` was read.
   const renterTxs = (await transactionsOf(connection, renter, before.renterSigs)).filter((tx) => after.renterSigs.has(tx.signature));
@@ -157,13 +166,50 @@ test('balances follow the program rules: the renter pays fees + rate x proven se
   assert.ok(unusedDeposit, `decloud end names the unused deposit: ${endOutput}`);
   assert.is(lamportsOfSolText(unusedDeposit), leaseBeforeEnd.deposit - paid, 'the CLI reports the unused deposit the chain refunded');
 
+  // The owner is paid by claims only (the node makes one every 10 minutes); the host account holds the rest.
+  const hostTxs = (await transactionsOf(connection, hostAccount, before.hostSigs)).filter((tx) => after.hostSigs.has(tx.signature));
+  const claimed = claimsIn(hostTxs, { host: hostAccount, owner }).reduce((sum, c) => sum + c.amount, 0n);
   const ownerTxs = (await transactionsOf(connection, owner, before.ownerSigs)).filter((tx) => after.ownerSigs.has(tx.signature));
   const ownerFees = feesPaidBy(ownerTxs, owner);
-  const rewards = after.host.rewardsClaimed - before.host.rewardsClaimed;
-  assert.is(after.owner - before.owner, earned + rewards - ownerFees,
-    'owner balance change = rate x proven seconds - protocol fee + rewards claimed - its transaction fees');
-  process.stdout.write(`  ${proofs.filter((p) => p.kind === 'receipt').length} receipts + ${proofs.filter((p) => p.kind === 'attestation').length} attestations posted; rate ${rate} lamports/s, proven ${provenSecs} s, paid ${paid} (owner ${earned}, fee ${fees}), ` +
-    `renter fees ${renterFees} over ${renterTxs.filter((t) => t.feePayer === renter.toBase58()).length} txs, owner fees ${ownerFees} over ${ownerTxs.filter((t) => t.feePayer === owner.toBase58()).length} txs, rewards ${rewards}\n`);
+  const rewards = after.host.rewardsEarned - before.host.rewardsEarned;
+  assert.is(after.owner - before.owner, claimed - ownerFees, 'owner balance change = what claims paid out - its transaction fees');
+  assert.is(after.host.payable - before.host.payable, earned + rewards - claimed, 'payable = earnings + rewards not paid out yet');
+  assert.is(after.pool.totalRewarded - before.pool.totalRewarded, rewards, 'every reward came out of the pool');
+  process.stdout.write(`  ${proofs.filter((p) => p.kind === 'receipt').length} receipts + ${proofs.filter((p) => p.kind === 'attestation').length} attestations posted; rate ${rate} lamports/s, proven ${provenSecs} s, paid ${paid} (host ${earned}, fee ${fees}), ` +
+    `renter fees ${renterFees} over ${renterTxs.filter((t) => t.feePayer === renter.toBase58()).length} txs, rewards ${rewards}, claimed ${claimed}\n`);
+});
+
+test('decloud-node claim pays what the host account holds to the owner', async () => {
+  requireNetwork();
+  const before = await moment();
+  assert.ok(before.host.payable > 0n, 'the lease earned something');
+  const claim = await decloudNodeOk(['--data', join(state, 'host'), 'claim', '--json']);
+  const { claimed } = JSON.parse(claim.stdout) as { claimed: string };
+  const after = await moment();
+  const hostAccount = chain.hostAddress(operator);
+  const hostTxs = await transactionsOf(chain.connection, hostAccount, before.hostSigs);
+  const claims = claimsIn(hostTxs, { host: hostAccount, owner });
+  assert.is(claims.length, 1, 'one claim_rewards');
+  assert.is(claims[0]!.amount, BigInt(claimed), 'the CLI reports what left the host account');
+  assert.is(claims[0]!.toOwner, claims[0]!.amount, 'and the owner received exactly that');
+  // The owner is the operator here: it paid the claim's fee (and those of the node's settlements meanwhile).
+  const ownerTxs = (await transactionsOf(chain.connection, owner, before.ownerSigs)).filter((tx) => after.ownerSigs.has(tx.signature));
+  assert.is(after.owner - before.owner, BigInt(claimed) - feesPaidBy(ownerTxs, owner));
+  assert.ok(BigInt(claimed) >= before.host.payable, 'everything payable (and what settled meanwhile)');
+  assert.is(after.host.payable, 0n);
+  afterEnd = after;
+});
+
+test('the witness posted heartbeats for ended epochs, paid from its own key', async () => {
+  requireNetwork();
+  const config = await chain.fetchConfig();
+  const witness = config.witnesses[0]!;
+  const beats = heartbeatsIn(await transactionsOf(chain.connection, witness));
+  assert.ok(beats.length >= 2, `${beats.length} heartbeats`);
+  assert.ok(beats.every((b) => b.feePayer === witness.toBase58()), 'the witness pays them');
+  const epochs = beats.map((b) => b.epoch);
+  assert.equal([...new Set(epochs)], epochs, 'one per epoch');
+  assert.ok(epochs.at(-1)! < BigInt(Math.floor(Date.now() / 1000)) / BigInt(EPOCH_SECS), 'for ended epochs only');
 });
 
 test('Ctrl-C stops everything cleanly', async () => {
@@ -183,6 +229,7 @@ test('a second npm start resumes the same network', async () => {
   const then = await moment();
   assert.is(hostStatusOf(then.host.status), 'active');
   assert.is(then.host.earned, afterEnd.host.earned, 'the chain kept the host\'s earnings');
+  assert.is(then.owner, afterEnd.owner, 'and what the owner was paid');
   assert.is(then.renter, afterEnd.renter, 'and the renter\'s balance');
   const hosts = await decloudOk(['hosts'], env, home);
   assert.ok(hosts.stdout.includes(peerId), `the same host is offered again:\n${hosts.stdout}\n${hosts.stderr}`);

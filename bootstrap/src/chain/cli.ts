@@ -1,16 +1,18 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { PublicKey } from '@solana/web3.js';
 import { startLocalChain } from './index.js';
 import type { ProgramSource } from './index.js';
-import { decloudProgram, defaultGenesis, initializeDecloud } from './decloud-genesis.js';
+import { LOCAL_WITNESS_FILE, decloudAuthority, decloudProgram, defaultGenesis, initializeDecloud, localWitnessKey } from './decloud-genesis.js';
 
 /**
  * `decloud-chain`: runs the local chain until SIGINT/SIGTERM, then saves its state.
  *
  *   decloud-chain --port 8899 --host 127.0.0.1 --state .decloud/chain --program <id>=<path.so> [--reset]
  *
- * The DeCloud program is loaded and its config initialized on first start unless --no-decloud.
+ * The DeCloud program is loaded unless --no-decloud, deployed through the upgradeable loader
+ * with the chain's DeCloud authority (authority.json beside the ledger) as its upgrade
+ * authority, and its config initialized by that authority on first start.
  */
 function parsePort(value: string): number {
   const port = Number(value);
@@ -46,31 +48,47 @@ const command = new Command('decloud-chain')
   .option('--program <id=path>', 'load an SBF program (.so) at this id; repeatable', collectProgram, [] as ProgramSource[])
   .option('--reset', 'discard the state saved in --state first', false)
   .option('--no-decloud', 'do not load the DeCloud program nor initialize its config')
-  .option('--witness <pubkey>', 'witness key for the DeCloud config (first start); repeatable, at most 4', collectWitness, [] as PublicKey[])
+  .option('--witness <pubkey>', `witness key for the DeCloud config (first start); repeatable, at most 4; without one, a key kept as ${LOCAL_WITNESS_FILE} in --state`, collectWitness, [] as PublicKey[])
   .option('--epoch-secs <n>', 'proof epoch length in seconds (first start)', parseCount, Number(defaultGenesis.proofEpochSecs))
-  .option('--grace-epochs <n>', 'epochs a lease may lag before its host can be penalized (first start)', parseCount, defaultGenesis.graceEpochs)
+  .option('--grace-epochs <n>', 'witness-alive epochs a lease may go unproven before its host can be penalized, 2 to 32 (first start)', parseCount, defaultGenesis.graceEpochs)
+  .option('--epoch-reward <lamports>', 'most a host earns from the reward pool per attested epoch (first start)', parseCount, Number(defaultGenesis.epochReward))
+  .option('--jail-secs <n>', 'how long a penalized host stays jailed before it may withdraw its stake (first start)', parseCount, Number(defaultGenesis.jailSecs))
   .parse();
 
 const options = command.opts<{
   port: number; host: string; state?: string; program: ProgramSource[]; reset: boolean;
-  decloud: boolean; witness: PublicKey[]; epochSecs: number; graceEpochs: number;
+  decloud: boolean; witness: PublicKey[]; epochSecs: number; graceEpochs: number; epochReward: number; jailSecs: number;
 }>();
 const log = (message: string) => process.stderr.write(`decloud-chain: ${message}\n`);
 if (options.reset && !options.state) command.error('error: --reset discards the state kept with --state <dir>; give both');
 
 try {
+  const stateDir = options.state ? resolve(options.state) : undefined;
+  // The same key every start: the program's upgrade authority, and the config's authority.
+  const authority = options.decloud ? await decloudAuthority(stateDir) : undefined;
   const chain = await startLocalChain({
     host: options.host,
     port: options.port,
-    stateDir: options.state ? resolve(options.state) : undefined,
+    stateDir,
     reset: options.reset,
-    programs: options.decloud ? [decloudProgram(), ...options.program] : options.program,
+    programs: authority ? [decloudProgram(undefined, authority.publicKey), ...options.program] : options.program,
     log,
     onStart: async (started) => {
-      if (!options.decloud || !started.firstStart) return;
-      const genesis = { ...defaultGenesis, witnesses: options.witness, proofEpochSecs: BigInt(options.epochSecs), graceEpochs: options.graceEpochs };
-      const authority = await initializeDecloud(started, genesis, options.state ? resolve(options.state) : undefined);
-      log(`DeCloud config initialized (authority ${authority.toBase58()}, ${options.witness.length} witness(es))`);
+      if (!authority || !started.firstStart) return;
+      let witnesses = options.witness;
+      if (witnesses.length === 0) {
+        const local = await localWitnessKey(stateDir);
+        witnesses = [local.publicKey];
+        log(stateDir
+          ? `no --witness: the config names ${local.publicKey.toBase58()} (${join(stateDir, LOCAL_WITNESS_FILE)}; run decloud-bootstrap --witness-key with it)`
+          : `no --witness: the config names ${local.publicKey.toBase58()}, a key kept nowhere (give --state to keep it, or --witness)`);
+      }
+      const genesis = {
+        ...defaultGenesis, witnesses, proofEpochSecs: BigInt(options.epochSecs), graceEpochs: options.graceEpochs,
+        epochReward: BigInt(options.epochReward), jailSecs: BigInt(options.jailSecs),
+      };
+      await initializeDecloud(started, genesis, authority);
+      log(`DeCloud config initialized (authority ${authority.publicKey.toBase58()}, ${witnesses.length} witness(es))`);
     },
   });
   const lines = [
@@ -78,7 +96,7 @@ try {
     `  RPC:      ${chain.rpcUrl}`,
     `  WS:       ${chain.wsUrl} (also on the RPC port)`,
     `  state:    ${options.state ? `${resolve(options.state)} (${chain.firstStart ? 'new' : 'restored'}, slot ${chain.ledger.slot()})` : 'in memory only'}`,
-    ...(options.decloud ? [`  DeCloud:  ${decloudProgram().path}`] : []),
+    ...(authority ? [`  DeCloud:  ${decloudProgram().path} (upgrade authority ${authority.publicKey.toBase58()})`] : []),
     ...options.program.map((p) => `  program:  ${String(p.programId)} from ${p.path}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -22,6 +22,8 @@ export interface ProgramSource {
   /** path of the program's .so; or give the bytes as `elf` */
   path?: string;
   elf?: Uint8Array;
+  /** the upgrade authority its ProgramData names (the upgradeable loader's deploy); none when absent */
+  upgradeAuthority?: PublicKey | string;
 }
 
 export interface LocalChainOptions {
@@ -65,7 +67,7 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
   const ledger = await Ledger.create({ snapshot });
   let server: RpcServer;
   try {
-    for (const program of options.programs ?? []) ledger.addProgram(programIdOf(program), await programElf(program));
+    for (const program of options.programs ?? []) ledger.addProgram(programIdOf(program), await programElf(program), upgradeAuthorityOf(program));
     server = await startRpcServer({ ledger, host: options.host ?? '127.0.0.1', port: options.port ?? 8899, log });
   } catch (err) {
     await ledger.close();
@@ -125,6 +127,15 @@ function programIdOf(program: ProgramSource): PublicKey {
     return new PublicKey(program.programId);
   } catch {
     throw new ChainError('CHAIN_PROGRAM_OPTION_INVALID', `program id ${String(program.programId)} is not a base58 public key`);
+  }
+}
+
+function upgradeAuthorityOf(program: ProgramSource): PublicKey | null {
+  if (program.upgradeAuthority === undefined) return null;
+  try {
+    return new PublicKey(program.upgradeAuthority);
+  } catch {
+    throw new ChainError('CHAIN_PROGRAM_OPTION_INVALID', `upgrade authority ${String(program.upgradeAuthority)} of program ${String(program.programId)} is not a base58 public key`);
   }
 }
 

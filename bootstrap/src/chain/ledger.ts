@@ -30,6 +30,8 @@ import type { InnerInstructionsJson, ReturnDataJson, TransactionRecord } from '.
  * getSignatureStatuses). Everything is final as soon as it is executed.
  */
 const UPGRADEABLE_LOADER = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
+/** ProgramData: u32 LE 3 | u64 slot | u8 option (1 = Some) | authority 32 | ELF. */
+const PROGRAM_DATA_HEADER = 4 + 8 + 1 + 32;
 
 export interface AccountChange {
   address: PublicKey;
@@ -68,7 +70,8 @@ export class Ledger {
   private readonly faucet: AirdropFaucet;
   private readonly history: TransactionHistory;
   private readonly index = new AccountIndex();
-  private readonly programElfs = new Map<string, Uint8Array>();
+  /** Every loaded program by base58 id: its ELF and the upgrade authority its ProgramData names (null: none). */
+  private readonly programs = new Map<string, { elf: Uint8Array; upgradeAuthority: PublicKey | null }>();
   private readonly transactionListeners = new Listeners<TransactionRecord>();
   private readonly accountListeners = new Listeners<AccountChange>();
   private changeCount = 0;
@@ -246,18 +249,55 @@ export class Ledger {
     return this.faucet.airdrop(recipient, lamports);
   }
 
-  addProgram(programId: PublicKey, elf: Uint8Array): void {
+  /**
+   * Deploys `elf` at `programId` through the upgradeable loader (litesvm's addProgram: a
+   * program account `u32 2 | programdata address` and a ProgramData account
+   * `u32 3 | u64 slot | option authority | ELF`), naming `upgradeAuthority` in its ProgramData
+   * (litesvm names none), as a deployer's `solana program deploy` would.
+   */
+  addProgram(programId: PublicKey, elf: Uint8Array, upgradeAuthority: PublicKey | null = null): void {
     const addresses = [programId, programDataAddress(programId)];
     const before = this.accounts(addresses);
     const error = this.svm.addProgram(programId, elf, this.clusterTime());
     if (error !== null) {
       throw new ChainError('CHAIN_PROGRAM_INVALID', `program ${programId.toBase58()} could not be loaded (${error}): pass an SBF ELF (.so) built for the Solana BPF loader`);
     }
-    this.programElfs.set(programId.toBase58(), elf);
+    this.programs.set(programId.toBase58(), { elf, upgradeAuthority: null });
+    if (upgradeAuthority) this.writeUpgradeAuthority(programId, upgradeAuthority);
     const after = this.accounts(addresses);
     const slot = this.slot();
     addresses.forEach((address, index) => this.accountWritten(address, before[index] ?? null, after[index] ?? null, slot));
     this.changeCount += 1;
+  }
+
+  /** The upgrade authority a loaded program's ProgramData names (null: none, or not an upgradeable program). */
+  upgradeAuthority(programId: PublicKey): PublicKey | null {
+    const data = this.account(programDataAddress(programId))?.data;
+    if (!data || data.length < PROGRAM_DATA_HEADER || Buffer.from(data).readUInt32LE(0) !== 3 || data[12] !== 1) return null;
+    return new PublicKey(data.subarray(13, PROGRAM_DATA_HEADER));
+  }
+
+  /** Names `authority` (null: none) as a loaded program's upgrade authority, kept across restarts (genesis set-up). */
+  setUpgradeAuthority(programId: PublicKey, authority: PublicKey | null): void {
+    const address = programDataAddress(programId);
+    const before = this.account(address);
+    this.writeUpgradeAuthority(programId, authority);
+    this.changeCount += 1;
+    this.accountWritten(address, before, this.account(address), this.slot());
+  }
+
+  private writeUpgradeAuthority(programId: PublicKey, authority: PublicKey | null): void {
+    const program = this.programs.get(programId.toBase58());
+    const address = programDataAddress(programId);
+    const account = this.account(address);
+    if (!program || !account?.owner.equals(UPGRADEABLE_LOADER) || account.data.length < PROGRAM_DATA_HEADER || Buffer.from(account.data).readUInt32LE(0) !== 3) {
+      throw new ChainError('CHAIN_PROGRAM_INVALID', `program ${programId.toBase58()} is not an upgradeable program loaded on this chain`);
+    }
+    const data = Buffer.from(account.data);
+    data.writeUInt8(authority ? 1 : 0, 12);
+    (authority ?? PublicKey.default).toBuffer().copy(data, 13);
+    this.svm.setAccount(address, { ...account, data });
+    program.upgradeAuthority = authority;
   }
 
   /** Overwrites an account outside any transaction (genesis set-up, tests, the onStart hook). */
@@ -269,7 +309,7 @@ export class Ledger {
   }
 
   snapshot(): LedgerSnapshot {
-    const programAccounts = new Set([...this.programElfs.keys()].flatMap((id) => [id, programDataAddress(new PublicKey(id)).toBase58()]));
+    const programAccounts = new Set([...this.programs.keys()].flatMap((id) => [id, programDataAddress(new PublicKey(id)).toBase58()]));
     const addresses = this.index.all().filter((address) => !programAccounts.has(address.toBase58()));
     const accounts = this.accounts(addresses);
     return {
@@ -279,7 +319,9 @@ export class Ledger {
       faucetSecretKey: bs58.encode(this.faucet.keypair.secretKey),
       slot: this.slot(),
       transactionCount: this.history.count,
-      programs: [...this.programElfs].map(([programId, elf]) => ({ programId, elf: Buffer.from(elf).toString('base64') })),
+      programs: [...this.programs].map(([programId, { elf, upgradeAuthority }]) => ({
+        programId, elf: Buffer.from(elf).toString('base64'), ...(upgradeAuthority ? { upgradeAuthority: upgradeAuthority.toBase58() } : {}),
+      })),
       accounts: addresses.flatMap((address, index) => {
         const account = accounts[index];
         return account ? [accountToSnapshot(address, account)] : [];
@@ -290,7 +332,10 @@ export class Ledger {
 
   /** Loads a snapshot's programs and accounts; the constructor takes the rest of it (history, slot, keys). */
   private restore(snapshot: LedgerSnapshot): void {
-    for (const program of snapshot.programs) this.addProgram(new PublicKey(program.programId), Buffer.from(program.elf, 'base64'));
+    for (const program of snapshot.programs) {
+      const authority = program.upgradeAuthority ? new PublicKey(program.upgradeAuthority) : null;
+      this.addProgram(new PublicKey(program.programId), Buffer.from(program.elf, 'base64'), authority);
+    }
     for (const saved of snapshot.accounts) this.setAccount(new PublicKey(saved.address), accountFromSnapshot(saved));
     this.changeCount = 0;
   }

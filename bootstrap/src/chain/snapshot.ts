@@ -59,7 +59,7 @@ const snapshotSchema = z.object({
   faucetSecretKey: base58,
   slot: count,
   transactionCount: count,
-  programs: z.array(z.object({ programId: base58, elf: base64 })),
+  programs: z.array(z.object({ programId: base58, elf: base64, upgradeAuthority: base58.optional() })),
   accounts: z.array(accountSchema),
   transactions: z.array(transactionRecordSchema),
 });

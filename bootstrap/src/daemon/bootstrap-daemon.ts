@@ -87,7 +87,7 @@ export async function startBootstrapDaemon(config: BootstrapDaemonConfig, option
 }
 
 function startWitness(node: DecloudNode, key: Keypair, rpcUrl: string, registry: Registry, options: BootstrapDaemonOptions): Promise<WitnessService> {
-  // The chain client is only read through: the witness signs attestations, never transactions.
+  // Reads hosts, leases and the config; its only transactions are heartbeats, paid by the witness key.
   const chain = DecloudChain.fromKeypair(new Connection(rpcUrl, 'confirmed'), key);
   return startWitnessService({ libp2p: node.libp2p, chain, witness: key, metrics: createWitnessMetrics(registry), ...(options.log ? { log: options.log } : {}) });
 }

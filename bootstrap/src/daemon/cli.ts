@@ -41,7 +41,7 @@ try {
       `  peer id:  ${daemon.peerId}`,
       `  state:    ${args.stateDir}`,
       ...(daemon.httpUrl === undefined ? [] : [`  http:     ${daemon.httpUrl} (offers, health, metrics${args.webDir === undefined ? '' : `, web client from ${args.webDir}`})`]),
-      ...(witness === undefined ? [] : [`  witness:  ${witness} (challenging hosts every proof epoch)`]),
+      ...(witness === undefined ? [] : [`  witness:  ${witness} (challenging hosts every proof epoch; heartbeats paid by this key)`]),
       '  dial it at:',
       ...multiaddrs.map((addr) => `    ${addr}`),
     ].join('\n') + '\n');

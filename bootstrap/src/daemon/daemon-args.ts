@@ -52,7 +52,7 @@ export function daemonCommand(): Command {
     .option('--bootstrap <multiaddr>', 'another bootstrap peer to join (with /p2p/<id>); repeatable', collect, [] as string[])
     .option('--max-reservations <n>', 'hosts behind NAT that may hold a relay reservation at once', parseCount, DEFAULT_MAX_RESERVATIONS)
     .option('--rpc <url>', 'Solana JSON-RPC URL the witness reads hosts and the program config from', parseRpcUrl)
-    .option('--witness-key <file>', 'Solana keypair file of a witness in the program config: enables the uptime witness (the key becomes the peer id)')
+    .option('--witness-key <file>', 'Solana keypair file of a witness in the program config: enables the uptime witness (the key becomes the peer id and pays the fee of a heartbeat per proof epoch)')
     .option('--http-port <port>', 'serve the offer index, /health, /metrics and the web client over HTTP on this port', parsePort)
     .option('--web <dir>', 'web client directory the HTTP server serves (default: web/dist when built)')
     .option('--json', 'print one JSON line with the peer id, multiaddrs, HTTP URL and witness key', false);

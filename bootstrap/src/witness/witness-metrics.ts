@@ -9,11 +9,15 @@ export interface WitnessMetrics {
   /** Challenges without a valid answer, by reason (timeout, unreachable, forged-answer, ...). */
   challengesFailed: Counter<'reason'>;
   attestationsSigned: Counter;
-  /** Valid answers that earned no attestation: every listed container down, or too late. */
+  /** Valid answers (or leases in them) that earned no attestation: every listed container down, no lease, too late, a lease not open on-chain. */
   attestationsWithheld: Counter<'reason'>;
   /** Attestations the host acknowledged (by answering the challenge that carried them). */
   attestationsDelivered: Counter;
   activeHosts: Gauge;
+  /** witness_heartbeat transactions that landed (one per ended epoch with a round). */
+  heartbeatsPosted: Counter;
+  /** Heartbeats that did not land (chain unreachable, refused). */
+  heartbeatsFailed: Counter;
 }
 
 export function createWitnessMetrics(registry: Registry): WitnessMetrics {
@@ -22,9 +26,11 @@ export function createWitnessMetrics(registry: Registry): WitnessMetrics {
     challengesSent: new Counter({ name: 'decloud_witness_challenges_sent_total', help: 'Witness challenges sent to hosts', registers }),
     challengesAnswered: new Counter({ name: 'decloud_witness_challenges_answered_total', help: 'Challenges answered validly', registers }),
     challengesFailed: new Counter({ name: 'decloud_witness_challenges_failed_total', help: 'Challenges without a valid answer, by reason', labelNames: ['reason'], registers }),
-    attestationsSigned: new Counter({ name: 'decloud_witness_attestations_signed_total', help: 'Attestations signed for ended epochs', registers }),
-    attestationsWithheld: new Counter({ name: 'decloud_witness_attestations_withheld_total', help: 'Valid answers that earned no attestation, by reason', labelNames: ['reason'], registers }),
+    attestationsSigned: new Counter({ name: 'decloud_witness_attestations_signed_total', help: 'Attestations signed for ended epochs, one per lease seen running', registers }),
+    attestationsWithheld: new Counter({ name: 'decloud_witness_attestations_withheld_total', help: 'Valid answers, or leases reported in them, that earned no attestation, by reason', labelNames: ['reason'], registers }),
     attestationsDelivered: new Counter({ name: 'decloud_witness_attestations_delivered_total', help: 'Attestations acknowledged by their host', registers }),
     activeHosts: new Gauge({ name: 'decloud_witness_active_hosts', help: 'Active hosts on-chain at the last round', registers }),
+    heartbeatsPosted: new Counter({ name: 'decloud_witness_heartbeats_posted_total', help: 'Heartbeats (witness alive in an ended epoch) posted on-chain', registers }),
+    heartbeatsFailed: new Counter({ name: 'decloud_witness_heartbeats_failed_total', help: 'Heartbeats that did not land', registers }),
   };
 }

@@ -58,10 +58,10 @@ export class AccessConnection {
     return new AccessConnection(stream, lpStream(stream, frameOptions(maxDataLength, maxBufferSize)), peer.toString(), protocol);
   }
 
-  /** Answers the host's challenge with the renter's signature over it and the request. */
-  async authenticate(lease: PublicKey, renter: Keypair, request: Uint8Array, signal: AbortSignal): Promise<void> {
+  /** Answers the host's challenge with `signer`'s signature (the lease's renter or delegate) over it and the request. */
+  async authenticate(lease: PublicKey, signer: Keypair, request: Uint8Array, signal: AbortSignal): Promise<void> {
     const challenge = await this.expect('challenge', decodeChallenge, signal);
-    const signature = signAccess({ protocol: this.protocol as AuthenticatedProtocol, lease, challenge, request }, renter.secretKey);
+    const signature = signAccess({ protocol: this.protocol as AuthenticatedProtocol, lease, challenge, request }, signer.secretKey);
     await this.write(encodeAuth({ lease, signature, request }), signal);
   }
 

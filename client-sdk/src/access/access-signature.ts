@@ -1,7 +1,8 @@
 /**
- * The renter's proof of authority on an authenticated stream:
+ * The renter's proof of authority on an authenticated stream, signed by the lease's renter
+ * or its delegate (the renter's session key for that lease, named on-chain):
  *
- *   ed25519(renter key, "decloud/access/v1" || protocol id || lease 32 || challenge 32 || sha256(request))
+ *   ed25519(renter or delegate key, "decloud/access/v1" || protocol id || lease 32 || challenge 32 || sha256(request))
  *
  * The protocol id binds it to one protocol (an exec signature cannot open a shell), the
  * challenge to one stream (the host picks it fresh, so a recorded signature replays
@@ -34,12 +35,12 @@ export function accessSignedBody(claim: AccessClaim): Uint8Array {
   return body;
 }
 
-/** Signs with the renter's 64-byte Solana secret key. */
-export function signAccess(claim: AccessClaim, renterSecretKey: Uint8Array): Uint8Array {
-  return signWithSolanaSecret(ACCESS_DOMAIN, accessSignedBody(claim), renterSecretKey);
+/** Signs with the 64-byte Solana secret key of the lease's renter or delegate. */
+export function signAccess(claim: AccessClaim, secretKey: Uint8Array): Uint8Array {
+  return signWithSolanaSecret(ACCESS_DOMAIN, accessSignedBody(claim), secretKey);
 }
 
-/** Whether `signature` is `renter`'s over the claim; never throws. */
-export function verifyAccess(claim: AccessClaim, signature: Uint8Array, renter: PublicKey): boolean {
-  return verifySolanaSignature(ACCESS_DOMAIN, accessSignedBody(claim), signature, renter.toBytes());
+/** Whether `signature` is `signer`'s over the claim; never throws. A host accepts the lease's renter and its delegate. */
+export function verifyAccess(claim: AccessClaim, signature: Uint8Array, signer: PublicKey): boolean {
+  return verifySolanaSignature(ACCESS_DOMAIN, accessSignedBody(claim), signature, signer.toBytes());
 }

@@ -21,9 +21,9 @@ export interface ExecOptions extends AccessCallOptions {
  * answer, not an error; a refusal throws AccessRefusedError and nothing ran.
  */
 export async function execInLease(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, renter: Keypair, cmd: string[], options: ExecOptions = {},
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, signer: Keypair, cmd: string[], options: ExecOptions = {},
 ): Promise<ExecResult> {
-  return requestOnce(node, hostPeer, leaseOf(lease), renter, {
+  return requestOnce(node, hostPeer, leaseOf(lease), signer, {
     protocol: EXEC_PROTOCOL,
     request: encodeExecRequest({ cmd, ...(options.env ? { env: options.env } : {}) }),
     answer: 'execResult',

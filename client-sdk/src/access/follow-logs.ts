@@ -28,7 +28,7 @@ export interface FollowLogsOptions {
  * paused, so a slow reader slows the host down instead of piling output up in memory.
  */
 export async function* followLogs(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, renter: Keypair, options: FollowLogsOptions = {},
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, signer: Keypair, options: FollowLogsOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const address = leaseOf(lease);
   const request = encodeLogsRequest({ follow: options.follow ?? true, ...(options.tail !== undefined ? { tail: options.tail } : {}) });
@@ -39,7 +39,7 @@ export async function* followLogs(
   try {
     try {
       connection = await AccessConnection.dial(node, hostPeer, LOGS_PROTOCOL, ['challenge', 'accepted', 'data', 'end'], handshake, DATA_STREAM_BUFFER_BYTES);
-      await connection.authenticate(address, renter, request, handshake);
+      await connection.authenticate(address, signer, request, handshake);
       await connection.expect('accepted', decodeAccepted, handshake);
     } catch (err) {
       if (signal?.aborted) return;

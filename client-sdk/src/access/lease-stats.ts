@@ -13,9 +13,9 @@ export const DEFAULT_STATS_TIMEOUT_MS = 30_000;
 
 /** Usage (CPU, memory, network, processes, uptime) and cost so far of a running lease. */
 export async function leaseStats(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, renter: Keypair, options: AccessCallOptions = {},
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, signer: Keypair, options: AccessCallOptions = {},
 ): Promise<LeaseStats> {
-  return requestOnce(node, hostPeer, leaseOf(lease), renter, {
+  return requestOnce(node, hostPeer, leaseOf(lease), signer, {
     protocol: STATS_PROTOCOL,
     request: encodeStatsRequest(),
     answer: 'leaseStats',

@@ -17,9 +17,9 @@ export const DEFAULT_OPEN_TIMEOUT_MS = 150_000;
  * running lease returns the same details. Throws AccessRefusedError with the host's reason.
  */
 export async function openLeaseAccess(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, renter: Keypair, options: AccessCallOptions = {},
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, signer: Keypair, options: AccessCallOptions = {},
 ): Promise<AccessDetails> {
-  return requestOnce(node, hostPeer, leaseOf(lease), renter, {
+  return requestOnce(node, hostPeer, leaseOf(lease), signer, {
     protocol: OPEN_PROTOCOL,
     request: encodeOpenRequest(),
     answer: 'accessDetails',

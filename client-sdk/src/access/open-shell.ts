@@ -44,7 +44,7 @@ export interface ShellSession {
 
 /** Starts `cmd` (default /bin/sh) on a pseudo-terminal; resolves once the host has it running. */
 export async function openShell(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, renter: Keypair, options: ShellOptions = {},
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey | string, signer: Keypair, options: ShellOptions = {},
 ): Promise<ShellSession> {
   const address = leaseOf(lease);
   const request = encodeShellRequest({
@@ -56,7 +56,7 @@ export async function openShell(
   const handshake = derivedSignal(options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, options.signal);
   const connection = await AccessConnection.dial(node, hostPeer, SHELL_PROTOCOL, ['challenge', 'accepted', 'data', 'exit'], handshake, DATA_STREAM_BUFFER_BYTES);
   try {
-    await connection.authenticate(address, renter, request, handshake);
+    await connection.authenticate(address, signer, request, handshake);
     await connection.expect('accepted', decodeAccepted, handshake);
   } catch (err) {
     connection.abort(err as Error);

@@ -17,7 +17,7 @@ export const STATS_PROTOCOL = '/decloud/stats/1.0.0';
 /** A signed usage receipt, for the host to post on-chain as uptime proof. */
 export const RECEIPT_PROTOCOL = '/decloud/receipt/1.0.0';
 
-/** The protocols a renter authenticates for with a challenge signed by the lease's renter key. */
+/** The protocols a renter authenticates for with a challenge signed by the lease's renter or delegate key. */
 export const AUTHENTICATED_PROTOCOLS = [OPEN_PROTOCOL, EXEC_PROTOCOL, SHELL_PROTOCOL, LOGS_PROTOCOL, STATS_PROTOCOL] as const;
 export type AuthenticatedProtocol = (typeof AUTHENTICATED_PROTOCOLS)[number];
 

@@ -1,6 +1,6 @@
 /**
- * Usage receipts on `/decloud/receipt/1.0.0`. A receipt carries its own proof (the renter's
- * signature over what the program checks), so this protocol needs no challenge:
+ * Usage receipts on `/decloud/receipt/1.0.0`. A receipt carries its own proof (the signature
+ * of the lease's renter or delegate over what the program checks), so this protocol needs no challenge:
  *
  *   receipt:        tag 17 | u8 version | lease 32 | u64 until | signature 64
  *   receiptOutcome: tag 18 | u8 version | u8 outcome (0 accepted, 1 stale)
@@ -17,11 +17,11 @@ import { finishMessage, messageWriter, readAccessMessage } from './wire.js';
 
 const I64_MAX = (1n << 63n) - 1n;
 
-/** The renter vouches that `lease`'s container answered until `until` (unix seconds). */
-export function signReceipt(renter: Keypair, lease: PublicKey | string, until: bigint): UsageReceipt {
+/** The lease's renter or delegate (`signer`) vouches that `lease`'s container answered until `until` (unix seconds). */
+export function signReceipt(signer: Keypair, lease: PublicKey | string, until: bigint): UsageReceipt {
   const address = typeof lease === 'string' ? new PublicKey(lease) : lease;
   rules('BAD_REQUEST').bigint('receipt.until', until, 1n, I64_MAX);
-  const { signature } = signProof(renter.secretKey, renter.publicKey, receiptMessage(address, until));
+  const { signature } = signProof(signer.secretKey, signer.publicKey, receiptMessage(address, until));
   return { lease: address, until, signature };
 }
 

@@ -17,12 +17,12 @@ export interface OneRequest<T> {
 }
 
 export async function requestOnce<T>(
-  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey, renter: Keypair, call: OneRequest<T>, options: AccessCallOptions,
+  node: AccessNode, hostPeer: PeerId | string, lease: PublicKey, signer: Keypair, call: OneRequest<T>, options: AccessCallOptions,
 ): Promise<T> {
   const signal = derivedSignal(options.timeoutMs ?? call.defaultTimeoutMs, options.signal);
   const connection = await AccessConnection.dial(node, hostPeer, call.protocol, ['challenge', call.answer], signal);
   try {
-    await connection.authenticate(lease, renter, call.request, signal);
+    await connection.authenticate(lease, signer, call.request, signal);
     const answer = await connection.expect(call.answer, call.decode, signal);
     await connection.finish(signal);
     return answer;

@@ -6,7 +6,7 @@ export const ACCESS_VERSION = 1;
 /**
  * Why a host refused. Stable names a renter can branch on:
  * MALFORMED / TOO_LARGE: the bytes sent were not a valid message;
- * UNAUTHORIZED: the signature is not the lease renter's over this stream's challenge;
+ * UNAUTHORIZED: the signature is not the lease renter's or delegate's over this stream's challenge (or receipt);
  * UNKNOWN_LEASE: no such lease account on-chain; WRONG_HOST: the lease is another host's;
  * LEASE_CLOSED: closed on-chain, or past its max end; NOT_ACTIVE: not activated yet (open it first) or its container is gone;
  * REJECTED: activation found the lease does not match the host's quote;
@@ -36,10 +36,10 @@ export interface Refusal {
   message: string;
 }
 
-/** The renter's answer to the host's challenge: which lease, and its renter's signature. */
+/** The renter's answer to the host's challenge: which lease, and the signature of its renter or delegate. */
 export interface AccessAuth {
   lease: PublicKey;
-  /** Ed25519 by the lease's renter over accessSignedBody(protocol, lease, challenge, request). */
+  /** Ed25519 by the lease's renter or delegate over accessSignedBody(protocol, lease, challenge, request). */
   signature: Uint8Array;
   /** The encoded request this stream carries (its hash is signed). */
   request: Uint8Array;
@@ -122,7 +122,7 @@ export interface LeaseStats extends ContainerUsage {
 export interface UsageReceipt {
   lease: PublicKey;
   until: bigint;
-  /** The renter's Ed25519 signature over receiptMessage(lease, until) (what the program checks). */
+  /** Ed25519 by the lease's renter or delegate over receiptMessage(lease, until) (what the program checks). */
   signature: Uint8Array;
 }
 

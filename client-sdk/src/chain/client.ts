@@ -9,16 +9,15 @@
 import anchor from '@coral-xyz/anchor';
 import type { AnchorProvider, BN, Program } from '@coral-xyz/anchor';
 import {
-  type Connection, type Keypair, PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY, Transaction, type TransactionInstruction,
+  type Connection, type Keypair, type PublicKey, SystemProgram, SYSVAR_INSTRUCTIONS_PUBKEY, Transaction, type TransactionInstruction,
 } from '@solana/web3.js';
-import { randomBytes } from 'node:crypto';
+import { verifySolanaSignature } from '../identity/signatures.js';
 import { IDL, type Decloud } from './idl.js';
-import { configAddress, hostAddress, hostAddressAndBump, leaseAddress, leaseAddressAndBump, rewardPoolAddress } from './addresses.js';
+import { configAddress, hostAddress, leaseAddress, programDataAddress, rewardPoolAddress } from './addresses.js';
 import {
-  type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount,
-  HOST_OPERATOR_OFFSET, LEASE_HOST_OFFSET, LEASE_RENTER_OFFSET, withBigints,
+  ACCOUNT_LAYOUTS, type ConfigAccount, type HostAccount, type LeaseAccount, type Located, type RewardPoolAccount, withBigints,
 } from './accounts.js';
-import { type SignedProof, proofVerifyInstruction } from './proofs.js';
+import { type LeaseTerms, type SignedProof, proofVerifyInstruction, termsMessage } from './proofs.js';
 import { programErrorOfStatus, withProgramErrors } from './errors.js';
 
 // Anchor is CommonJS: its classes come through the default export under Node's ESM.
@@ -26,10 +25,12 @@ const bn = (n: bigint | number): BN => new anchor.BN(n.toString());
 
 export interface InitializeParams {
   feeBps: number; minHostStake: bigint; proofEpochSecs: bigint; graceEpochs: number;
-  slashBps: number; rewardBps: number; witnesses: PublicKey[];
+  slashBps: number; rewardBps: number; epochReward: bigint; jailSecs: bigint; witnesses: PublicKey[];
 }
+export type UpdateConfigParams = Omit<InitializeParams, 'proofEpochSecs'>;
 export interface RegisterHostParams { owner: PublicKey; peerId: Uint8Array; specHash: Uint8Array; stake: bigint }
-export interface OpenLeaseParams { hostOperator: PublicKey; rate: bigint; durationSecs: bigint; termsHash: Uint8Array; leaseId?: bigint }
+/** The host-signed terms (the connected wallet is the renter) and the host operator's signature over their termsMessage. */
+export type OpenLeaseParams = Omit<LeaseTerms, 'renter'> & { hostSignature: Uint8Array };
 
 /** What anchor's methods builder gives: the instruction, built from the IDL. */
 interface InstructionBuilder { instruction(): Promise<TransactionInstruction> }
@@ -52,6 +53,7 @@ export class DecloudChain {
   get connection(): Connection { return this.provider.connection; }
   get wallet(): PublicKey { return this.provider.wallet.publicKey; }
   hostAddress(operator: PublicKey): PublicKey { return hostAddress(operator, this.program.programId); }
+  /** Throws for an id without a bump-255 address (see newLeaseId). */
   leaseAddress(renter: PublicKey, leaseId: bigint): PublicKey { return leaseAddress(renter, leaseId, this.program.programId); }
 
   // ── reads ────────────────────────────────────────────────────────────────
@@ -66,22 +68,32 @@ export class DecloudChain {
     return raw ? withBigints(raw) : null;
   }
   async listHosts(operator?: PublicKey): Promise<Located<HostAccount>[]> {
-    const filters = operator ? [{ memcmp: { offset: HOST_OPERATOR_OFFSET, bytes: operator.toBase58() } }] : [];
+    const filters = operator ? [{ memcmp: { offset: ACCOUNT_LAYOUTS.host.offsets.operator, bytes: operator.toBase58() } }] : [];
     return (await this.program.account.host.all(filters)).map((h) => ({ address: h.publicKey, account: withBigints(h.account) }));
   }
   async listLeases(by: { renter?: PublicKey; host?: PublicKey } = {}): Promise<Located<LeaseAccount>[]> {
     const filters = [
-      ...(by.renter ? [{ memcmp: { offset: LEASE_RENTER_OFFSET, bytes: by.renter.toBase58() } }] : []),
-      ...(by.host ? [{ memcmp: { offset: LEASE_HOST_OFFSET, bytes: by.host.toBase58() } }] : []),
+      ...(by.renter ? [{ memcmp: { offset: ACCOUNT_LAYOUTS.lease.offsets.renter, bytes: by.renter.toBase58() } }] : []),
+      ...(by.host ? [{ memcmp: { offset: ACCOUNT_LAYOUTS.lease.offsets.host, bytes: by.host.toBase58() } }] : []),
     ];
     return (await this.program.account.lease.all(filters)).map((l) => ({ address: l.publicKey, account: withBigints(l.account) }));
   }
 
   // ── writes ───────────────────────────────────────────────────────────────
+  /** Creates the config and the reward pool; the wallet must be the program's upgrade authority. */
   initialize(p: InitializeParams): Promise<string> {
     return this.sendBuilt(this.program.methods
-      .initialize(p.feeBps, bn(p.minHostStake), bn(p.proofEpochSecs), p.graceEpochs, p.slashBps, p.rewardBps, p.witnesses)
-      .accountsPartial({ authority: this.wallet, config: this.config, rewardPool: this.rewardPool, systemProgram: SystemProgram.programId }));
+      .initialize(bn(p.proofEpochSecs), ...this.configArgs(p))
+      .accountsPartial({
+        authority: this.wallet, config: this.config, rewardPool: this.rewardPool,
+        programData: programDataAddress(this.program.programId), systemProgram: SystemProgram.programId,
+      }));
+  }
+
+  /** The config authority's new settings; a changed witness set takes effect (grace_epochs + 1) epochs later. */
+  updateConfig(p: UpdateConfigParams): Promise<string> {
+    return this.sendBuilt(this.program.methods.updateConfig(...this.configArgs(p))
+      .accountsPartial({ authority: this.wallet, config: this.config }));
   }
 
   fundRewards(amount: bigint): Promise<string> {
@@ -90,9 +102,8 @@ export class DecloudChain {
   }
 
   registerHost(p: RegisterHostParams): Promise<string> {
-    const [host, bump] = hostAddressAndBump(this.wallet, this.program.programId);
-    return this.sendBuilt(this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake), bump)
-      .accountsPartial({ operator: this.wallet, owner: p.owner, config: this.config, host, systemProgram: SystemProgram.programId }));
+    return this.sendBuilt(this.program.methods.registerHost(Array.from(p.peerId), Array.from(p.specHash), bn(p.stake))
+      .accountsPartial({ operator: this.wallet, owner: p.owner, config: this.config, host: this.hostAddress(this.wallet), systemProgram: SystemProgram.programId }));
   }
 
   activateHost(): Promise<string> {
@@ -105,16 +116,27 @@ export class DecloudChain {
       .accountsPartial({ operator: this.wallet, host: this.hostAddress(this.wallet) }));
   }
 
-  /** Opens a lease with the connected wallet as renter; returns its address and id. */
+  /**
+   * Opens a lease with the connected wallet as renter, under terms the host operator signed:
+   * its signature goes in the Ed25519 instruction right before open_lease. A signature over
+   * other terms is refused here, before anything is sent (the Ed25519 program would fail the
+   * transaction with a bare "custom program error: 0x2").
+   */
   async openLease(p: OpenLeaseParams): Promise<{ lease: PublicKey; leaseId: bigint; signature: string }> {
-    const leaseId = p.leaseId ?? randomBytes(8).readBigUInt64LE();
-    const [lease, bump] = leaseAddressAndBump(this.wallet, leaseId, this.program.programId);
-    const signature = await this.sendBuilt(this.program.methods
-      .openLease(bn(leaseId), bn(p.rate), bn(p.durationSecs), Array.from(p.termsHash), bump)
+    const lease = this.leaseAddress(this.wallet, p.leaseId);
+    const terms = termsMessage({ ...p, renter: this.wallet });
+    if (!verifySolanaSignature('', terms, p.hostSignature, p.hostOperator.toBytes())) {
+      throw new Error(`the host signature is not host ${p.hostOperator.toBase58()}'s over these terms (renter ${this.wallet.toBase58()}, lease id ${p.leaseId}): ask the host for a new quote; nothing was sent`);
+    }
+    const ix = await this.program.methods
+      .openLease(bn(p.leaseId), bn(p.rate), bn(p.durationSecs), bn(p.quoteExpiresAt), p.delegate, Array.from(p.termsHash))
       .accountsPartial({
-        renter: this.wallet, config: this.config, host: this.hostAddress(p.hostOperator), lease, systemProgram: SystemProgram.programId,
-      }));
-    return { lease, leaseId, signature };
+        renter: this.wallet, config: this.config, host: this.hostAddress(p.hostOperator), lease,
+        systemProgram: SystemProgram.programId, instructions: SYSVAR_INSTRUCTIONS_PUBKEY,
+      })
+      .instruction();
+    const signature = await this.send([proofVerifyInstruction({ signer: p.hostOperator, message: terms, signature: p.hostSignature }), ix]);
+    return { lease, leaseId: p.leaseId, signature };
   }
 
   topUpLease(lease: PublicKey, extraSecs: bigint): Promise<string> {
@@ -122,14 +144,22 @@ export class DecloudChain {
       .accountsPartial({ renter: this.wallet, lease, systemProgram: SystemProgram.programId }));
   }
 
-  /** Posts a renter's receipt (signed `receiptMessage(lease, until)`). */
+  /** Posts a receipt of the lease's renter or delegate (signed `receiptMessage(lease, until)`). */
   postReceipt(lease: PublicKey, hostOperator: PublicKey, until: bigint, proof: SignedProof): Promise<string> {
     return this.postProof(lease, hostOperator, { receipt: { until: bn(until) } }, proof);
   }
 
-  /** Posts a witness's attestation (signed `attestationMessage(operator, epoch)`) for one lease of that host. */
+  /** Posts a witness's attestation of one lease (signed `attestationMessage(operator, lease, epoch)`). */
   postAttestation(lease: PublicKey, hostOperator: PublicKey, epoch: bigint, proof: SignedProof): Promise<string> {
     return this.postProof(lease, hostOperator, { attestation: { epoch: bn(epoch) } }, proof);
+  }
+
+  /** Posts a witness's heartbeat for an ended epoch (signed `heartbeatMessage(epoch)`); anyone may send it. */
+  async postHeartbeat(epoch: bigint, proof: SignedProof): Promise<string> {
+    const ix = await this.program.methods.witnessHeartbeat(bn(epoch))
+      .accountsPartial({ config: this.config, rewardPool: this.rewardPool, instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .instruction();
+    return this.send([proofVerifyInstruction(proof), ix]);
   }
 
   private async postProof(
@@ -137,33 +167,39 @@ export class DecloudChain {
     proof: { receipt: { until: BN } } | { attestation: { epoch: BN } }, signed: SignedProof,
   ): Promise<string> {
     const ix = await this.program.methods.postProof(proof as never)
-      .accountsPartial({ config: this.config, host: this.hostAddress(hostOperator), lease, instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .accountsPartial({
+        config: this.config, host: this.hostAddress(hostOperator), lease, rewardPool: this.rewardPool, instructions: SYSVAR_INSTRUCTIONS_PUBKEY,
+      })
       .instruction();
     return this.send([proofVerifyInstruction(signed), ix]);
   }
 
+  /** Pays the newly proven time into the host account (the lease's fee into the pool); anyone may call. */
   async settle(lease: PublicKey): Promise<string> {
-    const { host, owner } = await this.leaseParties(lease);
+    const { host } = await this.leaseParties(lease);
     return this.sendBuilt(this.program.methods.settleLease()
-      .accountsPartial({ config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
+      .accountsPartial({ config: this.config, host, lease, rewardPool: this.rewardPool }));
   }
 
+  /** The renter or the host operator closes: settles, refunds the rest to the renter, and the account is gone. */
   async closeLease(lease: PublicKey): Promise<string> {
-    const { host, owner, renter } = await this.leaseParties(lease);
+    const { host, renter } = await this.leaseParties(lease);
     return this.sendBuilt(this.program.methods.closeLease()
-      .accountsPartial({ signer: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
+      .accountsPartial({ signer: this.wallet, renter, config: this.config, host, lease, rewardPool: this.rewardPool }));
   }
 
+  /** Anyone, once the lease's unproven witness-alive epochs exceed its grace: slash into the pool, jail, refund, close. */
   async penalize(lease: PublicKey): Promise<string> {
-    const { host, owner, renter } = await this.leaseParties(lease);
+    const { host, renter } = await this.leaseParties(lease);
     return this.sendBuilt(this.program.methods.penalizeHost()
-      .accountsPartial({ caller: this.wallet, renter, config: this.config, host, lease, owner, rewardPool: this.rewardPool }));
+      .accountsPartial({ caller: this.wallet, renter, config: this.config, host, lease, rewardPool: this.rewardPool }));
   }
 
-  async claimRewards(): Promise<string> {
-    const host = await this.requireHost(this.wallet);
+  /** Pays what `operator`'s host account holds for its owner to the owner; the wallet signs as the operator or the owner. */
+  async claimRewards(operator: PublicKey = this.wallet): Promise<string> {
+    const host = await this.requireHost(operator);
     return this.sendBuilt(this.program.methods.claimRewards()
-      .accountsPartial({ operator: this.wallet, owner: host.owner, config: this.config, host: this.hostAddress(this.wallet), rewardPool: this.rewardPool }));
+      .accountsPartial({ signer: this.wallet, owner: host.owner, host: this.hostAddress(operator) }));
   }
 
   async withdrawStake(): Promise<string> {
@@ -210,10 +246,14 @@ export class DecloudChain {
     return host;
   }
 
-  private async leaseParties(lease: PublicKey): Promise<{ host: PublicKey; owner: PublicKey; renter: PublicKey }> {
+  private async leaseParties(lease: PublicKey): Promise<{ host: PublicKey; renter: PublicKey }> {
     const account = await this.fetchLease(lease);
     if (!account) throw new Error(`lease ${lease.toBase58()} not found: it was closed or never opened`);
-    const host = await this.program.account.host.fetch(account.host);
-    return { host: account.host, owner: host.owner, renter: account.renter };
+    return { host: account.host, renter: account.renter };
+  }
+
+  /** initialize's and update_config's shared arguments, in the IDL's order. */
+  private configArgs(p: UpdateConfigParams) {
+    return [p.feeBps, bn(p.minHostStake), p.graceEpochs, p.slashBps, p.rewardBps, bn(p.epochReward), bn(p.jailSecs), p.witnesses] as const;
   }
 }

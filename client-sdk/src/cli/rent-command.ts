@@ -68,7 +68,7 @@ function showProgress(phases: PhaseSpinner, progress: RentProgress): void {
       phases.begin(`asking host ${progress.peerId} for a quote (${duration(progress.durationSecs)})`);
       return;
     case 'quoted':
-      phases.done(`quoted ${solPerHour(progress.quote.lamportsPerSecond)}: deposit ${solText(progress.quote.deposit)} for ${duration(progress.quote.durationSecs)}`);
+      phases.done(`quoted ${solPerHour(progress.quote.lamportsPerSecond)}: deposit ${solText(progress.quote.deposit)} for ${duration(progress.quote.durationSecs)}, terms signed by the host`);
       return;
     case 'funding':
       phases.begin(`opening the lease on-chain (${solText(progress.deposit)} into escrow, ${solText(progress.rentExempt)} account rent)`);

@@ -17,14 +17,14 @@ export function walletCommand(program: Command): void {
     .action(async (options: { airdrop?: bigint }, command: Command) => {
       const { config, wallet } = await openSession(command);
       const connection = new Connection(config.rpcUrl, 'confirmed');
-      const owner = wallet.keypair.publicKey;
+      const address = wallet.keypair.publicKey;
       if (options.airdrop !== undefined) {
         const amount = options.airdrop;
-        await step(`asking ${config.rpcUrl} for an airdrop of ${solText(amount)}`, () => requestAirdrop(connection, owner, amount), () => `received ${solText(amount)}`);
+        await step(`asking ${config.rpcUrl} for an airdrop of ${solText(amount)}`, () => requestAirdrop(connection, address, amount), () => `received ${solText(amount)}`);
       }
-      const balance = await step(`reading the balance on ${config.rpcUrl}`, () => balanceOf(connection, owner, config.rpcUrl), () => 'balance read');
+      const balance = await step(`reading the balance on ${config.rpcUrl}`, () => balanceOf(connection, address, config.rpcUrl), () => 'balance read');
       process.stdout.write(`${fields([
-        ['address', owner.toBase58()],
+        ['address', address.toBase58()],
         ['balance', solText(balance)],
         ['wallet file', config.walletFile],
         ['chain', config.rpcUrl],
@@ -32,9 +32,9 @@ export function walletCommand(program: Command): void {
     });
 }
 
-async function balanceOf(connection: Connection, owner: PublicKey, rpcUrl: string): Promise<bigint> {
+async function balanceOf(connection: Connection, address: PublicKey, rpcUrl: string): Promise<bigint> {
   try {
-    return BigInt(await connection.getBalance(owner, 'confirmed'));
+    return BigInt(await connection.getBalance(address, 'confirmed'));
   } catch (err) {
     throw new RenterError('CHAIN_UNREACHABLE', `the RPC endpoint ${rpcUrl} does not answer (${messageOf(err)}): check --rpc-url (or DECLOUD_RPC_URL), or start a local chain with \`npx decloud-chain\``, { cause: err });
   }

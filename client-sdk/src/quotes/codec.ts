@@ -3,11 +3,12 @@
  * and a version byte; fields follow in a fixed order (integers big-endian, fixed width;
  * text as u16 length + UTF-8; keys as 32 raw bytes), so one message has one encoding:
  *
- *   request:  tag 1 | u8 version | renter 32 | resources | text image | u32 durationSecs | u64 offerSeq | nonce 16
+ *   request:  tag 1 | u8 version | renter 32 | u64 leaseId | delegate 32 | resources | text image
+ *             | u32 durationSecs | u64 offerSeq | nonce 16
  *   quote:    tag 2 | terms | termsHash 32 | signature 64
  *   refusal:  tag 3 | u8 version | u8 reason | text message
- *   terms:    u8 version | host 32 | renter 32 | u64 lamportsPerSecond | u64 deposit | u32 durationSecs
- *             | text image | resources | u64 expiresAt | nonce 16
+ *   terms:    u8 version | host 32 | renter 32 | u64 leaseId | delegate 32 | u64 lamportsPerSecond | u64 deposit
+ *             | u32 durationSecs | text image | resources | u64 expiresAt | nonce 16
  *   resources: u16 cpuCores | u32 memoryMiB | u32 diskGiB | u16 gpus
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -35,6 +36,7 @@ export function quoteMessageKind(bytes: Uint8Array): QuoteMessageKind | undefine
 export function encodeQuoteRequest(request: QuoteRequest): Uint8Array {
   checkQuoteRequest(request);
   const w = new ByteWriter().u8(QUOTE_MESSAGE_TAGS.request).u8(request.version).fixed(solanaPublicKeyFromBase58(request.renter));
+  w.u64(request.leaseId).fixed(solanaPublicKeyFromBase58(request.delegate));
   writeResources(w, request.resources);
   w.text(request.image).u32(request.durationSecs).u64(request.offerSeq).fixed(request.nonce);
   return checkSize(w.finish());
@@ -44,6 +46,8 @@ export function decodeQuoteRequest(bytes: Uint8Array): QuoteRequest {
   const request = readMessage(bytes, 'request', (r) => ({
     version: r.u8() as 1,
     renter: base58Encode(r.fixed(32)),
+    leaseId: r.u64(),
+    delegate: base58Encode(r.fixed(32)),
     resources: readResources(r),
     image: r.text(),
     durationSecs: r.u32(),
@@ -111,6 +115,7 @@ export function decodeQuoteRefusal(bytes: Uint8Array): QuoteRefusal {
 
 function writeTerms(w: ByteWriter, terms: QuoteTerms): void {
   w.u8(terms.version).fixed(solanaPublicKeyFromBase58(terms.host)).fixed(solanaPublicKeyFromBase58(terms.renter));
+  w.u64(terms.leaseId).fixed(solanaPublicKeyFromBase58(terms.delegate));
   w.u64(terms.lamportsPerSecond).u64(terms.deposit).u32(terms.durationSecs).text(terms.image);
   writeResources(w, terms.resources);
   w.u64Number(terms.expiresAt).fixed(terms.nonce);
@@ -121,6 +126,8 @@ function readTerms(r: ByteReader): QuoteTerms {
     version: r.u8() as 1,
     host: base58Encode(r.fixed(32)),
     renter: base58Encode(r.fixed(32)),
+    leaseId: r.u64(),
+    delegate: base58Encode(r.fixed(32)),
     lamportsPerSecond: r.u64(),
     deposit: r.u64(),
     durationSecs: r.u32(),

@@ -41,6 +41,8 @@ export function decideQuote(offer: Offer, request: QuoteRequest, capacity: FreeC
     version: QUOTE_VERSION,
     host: offer.host,
     renter: request.renter,
+    leaseId: request.leaseId,
+    delegate: request.delegate,
     lamportsPerSecond,
     deposit,
     durationSecs: request.durationSecs,

@@ -23,6 +23,8 @@ export function checkQuoteRequest(request: QuoteRequest): void {
   check.object('request', request);
   checkVersion('request', request.version);
   check.solanaAddress('request.renter', request.renter);
+  check.bigint('request.leaseId', request.leaseId, 0n, U64_MAX);
+  check.solanaAddress('request.delegate', request.delegate);
   checkResources('request.resources', request.resources);
   check.token('request.image', request.image, 1, QUOTE_LIMITS.maxImageLength);
   check.integer('request.durationSecs', request.durationSecs, 1, U32_MAX);
@@ -35,6 +37,8 @@ export function checkQuoteTerms(terms: QuoteTerms): void {
   checkVersion('quote', terms.version);
   check.solanaAddress('quote.host', terms.host);
   check.solanaAddress('quote.renter', terms.renter);
+  check.bigint('quote.leaseId', terms.leaseId, 0n, U64_MAX);
+  check.solanaAddress('quote.delegate', terms.delegate);
   check.bigint('quote.lamportsPerSecond', terms.lamportsPerSecond, 0n, U64_MAX);
   check.integer('quote.durationSecs', terms.durationSecs, 1, U32_MAX);
   check.bigint('quote.deposit', terms.deposit, 0n, U64_MAX);

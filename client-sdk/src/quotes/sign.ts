@@ -1,22 +1,24 @@
+import { termsMessage } from '../chain/proofs.js';
 import { equalBytes } from '../codec/equal-bytes.js';
 import { base58FromSolanaPublicKey, solanaPublicKeyFromBase58 } from '../identity/base58.js';
 import { checkSolanaSecretKey } from '../identity/host-identity.js';
 import { signWithSolanaSecret, verifySolanaSignature } from '../identity/signatures.js';
 import { decodeSignedQuote, encodeSignedQuote, termsHash } from './codec.js';
 import { QuoteError } from './errors.js';
-import type { QuoteRequest, QuoteTerms, SignedQuote } from './types.js';
+import { leaseTermsOf } from './lease-terms.js';
+import type { Quote, QuoteRequest, QuoteTerms, SignedQuote } from './types.js';
 
-/** Prefixed to the signed termsHash so a quote signature can never pass for another message's. */
-export const QUOTE_SIGNING_DOMAIN = 'decloud/quote/v1';
+/** What a quote's signature covers: the termsMessage open_lease's Ed25519 instruction carries (its domain included). */
+const signedBytes = (quote: Quote): Uint8Array => termsMessage(leaseTermsOf(quote));
 
-/** The host signs the terms' hash with its Solana operator secret key. */
+/** The host signs the lease terms (termsMessage, with the terms' hash) with its Solana operator secret key. */
 export function signQuote(terms: QuoteTerms, solanaSecret64: Uint8Array): SignedQuote {
   checkSolanaSecretKey(solanaSecret64);
   const signer = base58FromSolanaPublicKey(solanaSecret64.subarray(32));
   if (terms.host !== signer) throw new QuoteError('WRONG_HOST', `quote.host ${terms.host} is not the signing key's public key ${signer}`);
-  const hash = termsHash(terms);
-  const signature = signWithSolanaSecret(QUOTE_SIGNING_DOMAIN, hash, solanaSecret64);
-  return decodeSignedQuote(encodeSignedQuote({ ...terms, termsHash: hash }, signature));
+  const quote = { ...terms, termsHash: termsHash(terms) };
+  const signature = signWithSolanaSecret('', signedBytes(quote), solanaSecret64);
+  return decodeSignedQuote(encodeSignedQuote(quote, signature));
 }
 
 export interface VerifyQuoteOptions {
@@ -24,12 +26,15 @@ export interface VerifyQuoteOptions {
   expectedHost: string;
   /** The nonce of the renter's request. */
   expectedNonce: Uint8Array;
-  /** When given, the terms must grant exactly what was asked (renter, resources, image, duration). */
+  /** When given, the terms must grant exactly what was asked (renter, lease id, delegate, resources, image, duration). */
   request?: QuoteRequest;
   now?: number;
 }
 
-/** Decodes a signed quote and checks it answers this renter's request from this host. Throws QuoteError only. */
+/**
+ * Decodes a signed quote and checks it answers this renter's request from this host, unexpired,
+ * signed by the host over the termsMessage open_lease will check. Throws QuoteError only.
+ */
 export function verifyQuote(bytes: Uint8Array, opts: VerifyQuoteOptions): SignedQuote {
   const now = opts.now ?? Date.now();
   const signed = decodeSignedQuote(bytes);
@@ -44,8 +49,8 @@ export function verifyQuote(bytes: Uint8Array, opts: VerifyQuoteOptions): Signed
   if (now >= quote.expiresAt) {
     throw new QuoteError('EXPIRED', `quote expired at ${new Date(quote.expiresAt).toISOString()}; ask the host for a new one`);
   }
-  if (!verifySolanaSignature(QUOTE_SIGNING_DOMAIN, quote.termsHash, signed.signature, solanaPublicKeyFromBase58(quote.host))) {
-    throw new QuoteError('BAD_SIGNATURE', `quote is not signed by host ${quote.host}`);
+  if (!verifySolanaSignature('', signedBytes(quote), signed.signature, solanaPublicKeyFromBase58(quote.host))) {
+    throw new QuoteError('BAD_SIGNATURE', `quote is not signed by host ${quote.host} over its lease terms`);
   }
   return signed;
 }
@@ -55,6 +60,8 @@ function checkGrantsRequest(terms: QuoteTerms, request: QuoteRequest): void {
     throw new QuoteError('TERMS_MISMATCH', `quote.${field} is ${String(got)} but the request asked for ${String(asked)}`);
   };
   if (terms.renter !== request.renter) mismatch('renter', terms.renter, request.renter);
+  if (terms.leaseId !== request.leaseId) mismatch('leaseId', terms.leaseId, request.leaseId);
+  if (terms.delegate !== request.delegate) mismatch('delegate', terms.delegate, request.delegate);
   if (terms.image !== request.image) mismatch('image', terms.image, request.image);
   if (terms.durationSecs !== request.durationSecs) mismatch('durationSecs', terms.durationSecs, request.durationSecs);
   for (const key of ['cpuCores', 'memoryMiB', 'diskGiB', 'gpus'] as const) {

@@ -11,6 +11,10 @@ export interface QuoteRequest {
   version: 1;
   /** base58 renter wallet public key. */
   renter: string;
+  /** The id the renter will open the lease with (its address has bump 255: newLeaseId). */
+  leaseId: bigint;
+  /** base58 key the renter names as the lease's delegate; '11111111111111111111111111111111' for none. */
+  delegate: string;
   resources: ResourceRequest;
   image: string;
   durationSecs: number;
@@ -26,6 +30,10 @@ export interface QuoteTerms {
   /** base58 host operator public key. */
   host: string;
   renter: string;
+  /** Echoed from the request. */
+  leaseId: bigint;
+  /** Echoed from the request. */
+  delegate: string;
   lamportsPerSecond: bigint;
   /** Escrow for the whole duration: lamportsPerSecond x durationSecs. */
   deposit: bigint;
@@ -44,7 +52,7 @@ export interface Quote extends QuoteTerms {
 
 export interface SignedQuote {
   quote: Quote;
-  /** Host's Ed25519 signature over 'decloud/quote/v1' || termsHash. */
+  /** The host operator's Ed25519 signature over termsMessage(leaseTermsOf(quote)): what open_lease checks. */
   signature: Uint8Array;
   /** The encoded signed form, as sent on the wire. */
   bytes: Uint8Array;

@@ -40,7 +40,7 @@ export interface ConnectOptions {
   rpcUrl: string;
   /** Bootstrap peer multiaddrs (with /p2p/<peer id>). */
   bootstrap: string[];
-  /** The renter's key: it pays, and it signs every access to its leases. */
+  /** The renter's key: it pays and closes; per-lease delegate keys derived from it sign access and receipts. */
   wallet: Keypair;
   signal?: AbortSignal;
   /** libp2p options over the renter defaults (DHT client, no WebRTC, no AutoNAT). */
@@ -133,7 +133,7 @@ export class DeCloud {
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.address < b.address ? -1 : 1));
   }
 
-  /** A handle on one of the wallet's open leases; throws LEASE_NOT_FOUND or NOT_RENTER. */
+  /** A handle on one of the wallet's open leases (its delegate key re-derived from the wallet); throws LEASE_NOT_FOUND or NOT_RENTER. */
   async lease(address: string, options: { env?: Record<string, string> } = {}): Promise<Lease> {
     this.checkOpen();
     const key = leaseKeyOf(address);

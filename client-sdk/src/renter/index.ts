@@ -3,6 +3,7 @@ import '../net/polyfill.js';
 
 export * from './airdrop.js';
 export * from './decloud.js';
+export * from './delegate-key.js';
 export * from './durations.js';
 export * from './end-report.js';
 export * from './host-search.js';

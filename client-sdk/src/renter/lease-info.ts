@@ -19,6 +19,8 @@ export interface LeaseInfo {
   /** base58 address of the host account. */
   hostAccount: string;
   leaseId: bigint;
+  /** base58 key that may sign the lease's receipts and access besides the renter ('111…1' for none) */
+  delegate: string;
   /** lamports per second */
   rate: bigint;
   /** lamports paid into escrow so far (open + top-ups) */
@@ -42,6 +44,7 @@ export function leaseInfoOf(address: PublicKey, lease: LeaseAccount, hostAccount
     hostPeerId: peerIdOfHostAccount(host),
     hostAccount: hostAccount.toBase58(),
     leaseId: lease.leaseId,
+    delegate: lease.delegate.toBase58(),
     rate: lease.rate,
     deposit: lease.deposit,
     start: lease.start,

@@ -1,8 +1,9 @@
 /**
  * A rented container, as its renter holds it: run commands, open a terminal, read logs and
- * stats over libp2p (each call signed by the renter key), buy more time, end it. While
- * receipts run, the renter vouches for the time the container answered, which is what pays
- * the host; everything else is refunded when the lease ends.
+ * stats over libp2p (each call signed by the lease's delegate key, see delegate-key.ts), buy
+ * more time, end it (the wallet pays and closes). While receipts run, the renter vouches for
+ * the time the container answered, which is what pays the host; everything else is refunded
+ * when the lease ends.
  */
 import type { Keypair } from '@solana/web3.js';
 import { PublicKey } from '@solana/web3.js';
@@ -17,9 +18,10 @@ import type { ShellOptions, ShellSession } from '../access/open-shell.js';
 import { signReceipt } from '../access/receipt-messages.js';
 import { sendReceipt } from '../access/send-receipt.js';
 import type { AccessDetails, ExecResult, LeaseStats, ReceiptOutcome } from '../access/types.js';
-import { withBigints } from '../chain/accounts.js';
+import { ACCOUNT_LAYOUTS, withBigints } from '../chain/accounts.js';
 import type { DecloudChain } from '../chain/client.js';
 import type { DecloudNode } from '../net/decloud-node.js';
+import { leaseSigner } from './delegate-key.js';
 import { secondsOf } from './durations.js';
 import type { Duration } from './durations.js';
 import { balanceChangesOf, endReportOf } from './end-report.js';
@@ -30,10 +32,7 @@ import { ReceiptLoop } from './receipt-loop.js';
 import { messageOf, RenterError } from './renter-error.js';
 import { requireBalance } from './wallet-funds.js';
 
-/** The Lease account's size in bytes (the program's layout): its rent-exempt reserve is refunded at the end. */
-export const LEASE_ACCOUNT_BYTES = 178;
-
-/** What a lease handle works with: the renter's node, chain client and key. */
+/** What a lease handle works with: the renter's node, chain client and wallet. */
 export interface RenterContext {
   node: DecloudNode;
   chain: DecloudChain;
@@ -87,11 +86,13 @@ export class Lease {
   /** lamports per second */
   readonly rate: bigint;
   private readonly key: PublicKey;
+  /** Signs receipts and access: the lease's delegate, re-derived from the wallet (or the wallet, for a lease without that delegate). */
+  private readonly signer: Keypair;
   private receipts: ReceiptLoop | undefined;
 
   constructor(
     private readonly ctx: RenterContext,
-    info: Pick<LeaseInfo, 'address' | 'host' | 'hostPeerId' | 'rate'>,
+    info: Pick<LeaseInfo, 'address' | 'host' | 'hostPeerId' | 'rate' | 'leaseId' | 'delegate'>,
     private readonly env: Record<string, string> = {},
   ) {
     this.address = info.address;
@@ -99,17 +100,18 @@ export class Lease {
     this.hostPeerId = info.hostPeerId;
     this.rate = info.rate;
     this.key = new PublicKey(info.address);
+    this.signer = leaseSigner(ctx.wallet, info.leaseId, new PublicKey(info.delegate));
   }
 
   /** Asks the host to start the container (again); idempotent: a running lease answers its details. */
   activate(options: CallOptions = {}): Promise<AccessDetails> {
-    return this.reach('activation', () => openLeaseAccess(this.ctx.node, this.hostPeerId, this.key, this.ctx.wallet, options), options);
+    return this.reach('activation', () => openLeaseAccess(this.ctx.node, this.hostPeerId, this.key, this.signer, options), options);
   }
 
   /** Runs `cmd` in the container; a non-zero exit code is an answer, not an error. */
   exec(cmd: string[], options: LeaseExecOptions = {}): Promise<ExecResult> {
     const env = { ...this.env, ...(options.env ?? {}) };
-    return this.reach('exec', () => execInLease(this.ctx.node, this.hostPeerId, this.key, this.ctx.wallet, cmd, {
+    return this.reach('exec', () => execInLease(this.ctx.node, this.hostPeerId, this.key, this.signer, cmd, {
       ...options, ...(Object.keys(env).length > 0 ? { env } : {}),
     }), options);
   }
@@ -117,7 +119,7 @@ export class Lease {
   /** An interactive terminal (default /bin/sh). */
   shell(options: LeaseShellOptions = {}): Promise<ShellSession> {
     const env = { ...this.env, ...(options.env ?? {}) };
-    return this.reach('shell', () => openShell(this.ctx.node, this.hostPeerId, this.key, this.ctx.wallet, {
+    return this.reach('shell', () => openShell(this.ctx.node, this.hostPeerId, this.key, this.signer, {
       ...options, ...(Object.keys(env).length > 0 ? { env } : {}),
     }), options);
   }
@@ -126,7 +128,7 @@ export class Lease {
   async *logs(options: LeaseLogsOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     try {
       await this.ctx.locate(this.hostPeerId, options.signal);
-      yield* followLogs(this.ctx.node, this.hostPeerId, this.key, this.ctx.wallet, options);
+      yield* followLogs(this.ctx.node, this.hostPeerId, this.key, this.signer, options);
     } catch (err) {
       throw this.unreached('logs', err, options);
     }
@@ -134,7 +136,7 @@ export class Lease {
 
   /** Usage and cost so far, as the host measures them. */
   stats(options: CallOptions = {}): Promise<LeaseStats> {
-    return this.reach('stats', () => leaseStats(this.ctx.node, this.hostPeerId, this.key, this.ctx.wallet, options), options);
+    return this.reach('stats', () => leaseStats(this.ctx.node, this.hostPeerId, this.key, this.signer, options), options);
   }
 
   /** The lease as the chain holds it now. */
@@ -174,7 +176,7 @@ export class Lease {
     this.stopReceipts();
     const { chain, wallet } = this.ctx;
     if (!(await chain.fetchLease(this.key))) throw notFound(this.address);
-    const rentExempt = BigInt(await chain.connection.getMinimumBalanceForRentExemption(LEASE_ACCOUNT_BYTES));
+    const rentExempt = BigInt(await chain.connection.getMinimumBalanceForRentExemption(ACCOUNT_LAYOUTS.lease.size));
     let signature: string;
     try {
       signature = await chain.closeLease(this.key);
@@ -185,13 +187,13 @@ export class Lease {
   }
 
   /**
-   * One receipt now: checks the container answers (stats), then signs "it ran until now" and
-   * hands it to the host. `containerAnswered`: the caller just had an answer from it (an exec), no check needed.
+   * One receipt now: checks the container answers (stats), then signs "it ran until now" (with
+   * the delegate key) and hands it to the host. `containerAnswered`: the caller just had an answer from it (an exec), no check needed.
    */
   async sendReceipt(options: CallOptions & { containerAnswered?: boolean } = {}): Promise<SentReceipt> {
     if (options.containerAnswered !== true) await this.stats(options);
     const until = BigInt(Math.floor(this.ctx.clock() / 1000));
-    const receipt = signReceipt(this.ctx.wallet, this.key, until);
+    const receipt = signReceipt(this.signer, this.key, until);
     const outcome = await this.reach('receipt', () => sendReceipt(this.ctx.node, this.hostPeerId, receipt, options), options);
     return { until, outcome };
   }

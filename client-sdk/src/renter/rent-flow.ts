@@ -1,18 +1,24 @@
 /**
  * One rental, step by step: quote -> open the lease on-chain -> activation over the
- * lease-open protocol -> running. Each step reports progress; a failure names its step and
- * the fix. Funds are never lost: before funding nothing is paid, and once the lease exists
- * every error carries its address and says how to close it for a refund.
+ * lease-open protocol -> running. The renter picks the lease id and its delegate key first;
+ * the host signs terms that name both, and the lease opens only with that signature. Each
+ * step reports progress; a failure names its step and the fix. Funds are never lost: before
+ * funding nothing is paid, and once the lease exists every error carries its address and
+ * says how to close it for a refund.
  */
-import { PublicKey, SendTransactionError } from '@solana/web3.js';
+import { SendTransactionError } from '@solana/web3.js';
+import { ACCOUNT_LAYOUTS } from '../chain/accounts.js';
+import { newLeaseId } from '../chain/addresses.js';
 import { DecloudProgramError } from '../chain/errors.js';
 import { rememberOfferAddresses } from '../net/offer-addresses.js';
 import { QuoteRefusedError } from '../net/net-error.js';
 import { priceOf } from '../offers/pricing.js';
 import type { Offer, SignedOffer } from '../offers/types.js';
-import type { SignedQuote } from '../quotes/types.js';
+import { leaseTermsOf } from '../quotes/lease-terms.js';
+import type { QuoteRequest, SignedQuote } from '../quotes/types.js';
+import { delegateKeypair } from './delegate-key.js';
 import { findHostOffer } from './host-search.js';
-import { Lease, LEASE_ACCOUNT_BYTES } from './lease.js';
+import { Lease } from './lease.js';
 import type { RenterContext } from './lease.js';
 import { checkAgainstOffer, checkRentOptions, quoteRequestOf } from './rent-request.js';
 import type { CheckedRent, RentOptions } from './rent-request.js';
@@ -37,31 +43,28 @@ export async function rentFromOffer(ctx: RenterContext, chosen: SignedOffer, opt
   checkAgainstOffer(chosen.offer, rent);
   signal?.throwIfAborted();
 
-  emit({ step: 'quote', host: chosen.offer.host, peerId: chosen.offer.peerId, durationSecs: rent.durationSecs });
-  const { signed, offer } = await quoteFor(ctx, chosen, rent, signal);
-  const { quote } = signed;
-  emit({ step: 'quoted', quote });
-
   const { chain, wallet } = ctx;
-  const rentExempt = BigInt(await chain.connection.getMinimumBalanceForRentExemption(LEASE_ACCOUNT_BYTES));
+  const leaseId = newLeaseId(wallet.publicKey, chain.program.programId);
+  const parties = { renter: wallet.publicKey.toBase58(), leaseId, delegate: delegateKeypair(wallet, leaseId).publicKey.toBase58() };
+  emit({ step: 'quote', host: chosen.offer.host, peerId: chosen.offer.peerId, durationSecs: rent.durationSecs });
+  const { signed, offer } = await quoteFor(ctx, chosen, parties, rent, signal);
+  const { quote } = signed;
+  emit({ step: 'quoted', quote, hostSignature: signed.signature });
+
+  const rentExempt = BigInt(await chain.connection.getMinimumBalanceForRentExemption(ACCOUNT_LAYOUTS.lease.size));
   await requireBalance(chain.connection, wallet.publicKey, quote.deposit + rentExempt, `a lease of ${rent.durationSecs} s at ${quote.lamportsPerSecond} lamports/s`, 'funding');
   signal?.throwIfAborted();
   emit({ step: 'funding', deposit: quote.deposit, rentExempt });
   let address: string;
   try {
-    const opened = await chain.openLease({
-      hostOperator: new PublicKey(quote.host),
-      rate: quote.lamportsPerSecond,
-      durationSecs: BigInt(quote.durationSecs),
-      termsHash: quote.termsHash,
-    });
+    const opened = await chain.openLease({ ...leaseTermsOf(quote), hostSignature: signed.signature });
     address = opened.lease.toBase58();
     emit({ step: 'funded', lease: address, signature: opened.signature });
   } catch (err) {
     throw fundingError(err);
   }
 
-  const lease = new Lease(ctx, { address, host: quote.host, hostPeerId: offer.peerId, rate: quote.lamportsPerSecond }, rent.env);
+  const lease = new Lease(ctx, { address, host: quote.host, hostPeerId: offer.peerId, rate: quote.lamportsPerSecond, leaseId, delegate: quote.delegate }, rent.env);
   emit({ step: 'starting', lease: address });
   try {
     const details = await lease.activate(signal ? { signal } : {});
@@ -76,15 +79,19 @@ export async function rentFromOffer(ctx: RenterContext, chosen: SignedOffer, opt
 }
 
 /**
- * A verified quote for `rent`. A host that re-signed its offer since the renter saw it
- * refuses with PRICE_CHANGED: the renter fetches the new offer and asks once more, unless
- * the new price is higher than the one it chose.
+ * A quote for `rent`, verified by requestQuote before anything is paid: from this host,
+ * granting this request (lease id and delegate echoed), unexpired, and signed by the host
+ * operator over the terms open_lease checks. A host that re-signed its offer since the
+ * renter saw it refuses with PRICE_CHANGED: the renter fetches the new offer and asks once
+ * more, unless the new price is higher than the one it chose.
  */
-async function quoteFor(ctx: RenterContext, chosen: SignedOffer, rent: CheckedRent, signal: AbortSignal | undefined): Promise<{ signed: SignedQuote; offer: Offer }> {
+async function quoteFor(
+  ctx: RenterContext, chosen: SignedOffer, parties: Pick<QuoteRequest, 'renter' | 'leaseId' | 'delegate'>, rent: CheckedRent, signal: AbortSignal | undefined,
+): Promise<{ signed: SignedQuote; offer: Offer }> {
   const options = signal ? { signal } : {};
   const ask = async (from: SignedOffer): Promise<SignedQuote> => {
     await rememberOfferAddresses(ctx.node.libp2p.peerStore, from).catch(() => undefined);
-    return ctx.node.quotes.requestQuote(from.offer.peerId, quoteRequestOf(from.offer, ctx.wallet.publicKey.toBase58(), rent), options);
+    return ctx.node.quotes.requestQuote(from.offer.peerId, quoteRequestOf(from.offer, parties, rent), options);
   };
   const price = priceOf(chosen.offer, rent.resources);
   let current = chosen;
@@ -132,10 +139,19 @@ function quoteFix(err: QuoteRefusedError): string {
   }
 }
 
+/** What to do when the program refuses the terms themselves. */
+const FUNDING_FIXES: Partial<Record<string, string>> = {
+  QuoteExpired: 'rent again for a fresh quote',
+  TermsNotSigned: 'the host\'s signature does not cover these terms: pick another host',
+  HostNotActive: 'the host stopped taking leases: pick another host',
+  HostJailed: 'the host is jailed: pick another host',
+};
+
 function fundingError(err: unknown): RenterError {
   const refused = err instanceof DecloudProgramError || err instanceof SendTransactionError;
+  const fix = err instanceof DecloudProgramError ? FUNDING_FIXES[err.errorName] : undefined;
   const message = refused
-    ? `the chain refused to open the lease: ${messageOf(err)}; nothing was paid`
+    ? `the chain refused to open the lease: ${messageOf(err)}; nothing was paid${fix ? `; ${fix}` : ''}`
     : `opening the lease failed: ${messageOf(err)}; if the transaction landed anyway, \`decloud leases\` lists the lease and \`decloud end <lease>\` refunds it`;
   return new RenterError('FUNDING_FAILED', message, { step: 'funding', cause: err });
 }

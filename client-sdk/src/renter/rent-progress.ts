@@ -8,8 +8,8 @@ export type RentStep = (typeof RENT_STEPS)[number];
 export type RentProgress =
   /** Asking the host for a quote. */
   | { step: 'quote'; host: string; peerId: string; durationSecs: number }
-  /** The host signed a quote: rate and deposit are known. */
-  | { step: 'quoted'; quote: Quote }
+  /** The host signed a quote: rate and deposit are known, and `hostSignature` (verified) is the host operator's over the lease terms, which open_lease checks. */
+  | { step: 'quoted'; quote: Quote; hostSignature: Uint8Array }
   /** Opening the lease on-chain: `deposit` lamports go into escrow, `rentExempt` into the account (both come back at the end but the proven part). */
   | { step: 'funding'; deposit: bigint; rentExempt: bigint }
   /** The lease account exists on-chain. */

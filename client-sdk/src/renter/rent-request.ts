@@ -78,11 +78,13 @@ export function checkAgainstOffer(offer: Offer, rent: CheckedRent): void {
   }
 }
 
-/** The quote request for `rent` under `offer`, with a fresh nonce. */
-export function quoteRequestOf(offer: Offer, renter: string, rent: CheckedRent): QuoteRequest {
+/** The quote request for `rent` under `offer` by the renter, for its chosen lease id and delegate, with a fresh nonce. */
+export function quoteRequestOf(offer: Offer, parties: Pick<QuoteRequest, 'renter' | 'leaseId' | 'delegate'>, rent: CheckedRent): QuoteRequest {
   const request: QuoteRequest = {
     version: QUOTE_VERSION,
-    renter,
+    renter: parties.renter,
+    leaseId: parties.leaseId,
+    delegate: parties.delegate,
     resources: { ...rent.resources },
     image: rent.image,
     durationSecs: rent.durationSecs,

@@ -4,7 +4,7 @@
  * keys, nonces and signatures raw; text as u16 length + UTF-8), so one frame has exactly
  * one encoding and a decoder accepts exactly what an encoder produces:
  *
- *   challenge: tag 1 | u8 version | u64 epoch | nonce 32 | u8 n | n x (u64 epoch | signature 64)
+ *   challenge: tag 1 | u8 version | u64 epoch | nonce 32 | u8 n | n x (lease 32 | u64 epoch | signature 64)
  *   answer:    tag 2 | u8 version | u64 epoch | nonce 32 | leases | signature 64
  *   refusal:   tag 3 | u8 version | u8 reason | text message
  *   leases:    u16 n | n x (lease 32 | u8 containerRunning (0 or 1) | u64 provenUntil)
@@ -39,6 +39,7 @@ export function checkChallenge(challenge: Challenge): void {
   check.list('challenge.attestations', challenge.attestations, 0, WITNESS_LIMITS.maxCarriedAttestations);
   challenge.attestations.forEach((a, i) => {
     check.object(`challenge.attestations[${i}]`, a);
+    if (!(a.lease instanceof PublicKey)) check.fail(`challenge.attestations[${i}].lease`, 'must be a PublicKey');
     check.bigint(`challenge.attestations[${i}].epoch`, a.epoch, 0n, U64_MAX);
     check.bytes(`challenge.attestations[${i}].signature`, a.signature, SIGNATURE_LENGTH);
   });
@@ -63,7 +64,7 @@ export function checkRefusal(refusal: Refusal): void {
 export function encodeChallenge(challenge: Challenge): Uint8Array {
   checkChallenge(challenge);
   const w = header('challenge').u64(challenge.epoch).fixed(challenge.nonce).u8(challenge.attestations.length);
-  for (const a of challenge.attestations) w.u64(a.epoch).fixed(a.signature);
+  for (const a of challenge.attestations) w.fixed(a.lease.toBytes()).u64(a.epoch).fixed(a.signature);
   return checkSize(w.finish());
 }
 
@@ -71,7 +72,7 @@ export function decodeChallenge(bytes: Uint8Array): Challenge {
   const challenge = readFrame(bytes, 'challenge', (r) => ({
     epoch: r.u64(),
     nonce: r.fixed(NONCE_LENGTH),
-    attestations: readList(r.u8(), () => ({ epoch: r.u64(), signature: r.fixed(SIGNATURE_LENGTH) })),
+    attestations: readList(r.u8(), () => ({ lease: new PublicKey(r.fixed(32)), epoch: r.u64(), signature: r.fixed(SIGNATURE_LENGTH) })),
   }));
   checkChallenge(challenge);
   return challenge;

@@ -2,8 +2,9 @@
  * The witness protocol `/decloud/witness/1.0.0`: once per proof epoch a witness (a key
  * listed in the program config) challenges every active host, and the host answers with
  * the state of its leases signed by its operator key. The challenge also carries the
- * attestations the host earned in earlier epochs and has not acknowledged yet; a valid
- * answer acknowledges them. One stream, one frame each way.
+ * attestations the host earned in earlier epochs and has not acknowledged yet, one per lease
+ * the witness saw running (reported with its container up and open on that host on-chain);
+ * a valid answer acknowledges them. One stream, one frame each way.
  */
 import type { PublicKey } from '@solana/web3.js';
 
@@ -18,15 +19,17 @@ export const WITNESS_LIMITS = {
   maxMessageBytes: 8192,
   /** Leases one answer lists (running ones first); more are left out. */
   maxLeases: 128,
-  /** Earned, unacknowledged attestations one challenge carries (the newest). */
-  maxCarriedAttestations: 8,
+  /** Earned, unacknowledged attestations one challenge carries (the newest): 64 take 6.7 KB of maxMessageBytes. */
+  maxCarriedAttestations: 64,
   maxRefusalMessageBytes: 256,
 } as const;
 
 /** An attestation as the witness hands it to a host: its own key is the stream's peer. */
 export interface CarriedAttestation {
+  /** The lease the witness saw running. */
+  lease: PublicKey;
   epoch: bigint;
-  /** Ed25519 signature by the witness over attestationMessage(host operator, epoch). */
+  /** Ed25519 signature by the witness over attestationMessage(host operator, lease, epoch). */
   signature: Uint8Array;
 }
 

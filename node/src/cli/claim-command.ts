@@ -1,9 +1,12 @@
-/** `decloud-node claim`: claims the uptime rewards of proven epochs not rewarded yet (paid to the owner). */
+/**
+ * `decloud-node claim`: pays out what the host account holds (settled lease payments and
+ * uptime rewards, `payable`) to the owner. The running node does this on its own every
+ * few minutes; the command does it now.
+ */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { hostStatusOf } from '@decloud/sdk/chain/index';
 import { RewardClaimer } from '../prover/index.js';
-import { CliError } from './cli-error.js';
+import { chainRefusal } from './chain-refusal.js';
 import { json, solAndLamports } from './format.js';
 import { operatorContext } from './operator-context.js';
 import { requireHost } from './require-host.js';
@@ -11,22 +14,23 @@ import { requireHost } from './require-host.js';
 export function claimCommand(program: Command): void {
   program
     .command('claim')
-    .description('claim uptime rewards for proven epochs (paid to the owner)')
+    .description('pay out the host\'s earnings and uptime rewards (payable) to the owner')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const { operator, chain } = await operatorContext(command.optsWithGlobals<{ data?: string }>().data);
       const before = await requireHost(chain, operator.publicKey);
-      if (hostStatusOf(before.status) === 'jailed') {
-        throw new CliError('HOST_JAILED', 'the host is jailed (penalized for missing uptime proofs) and can claim no rewards: take back what is left of the stake with decloud-node withdraw');
+      let claimed: bigint;
+      try {
+        claimed = await new RewardClaimer({ chain, operator, clock: Date.now, log: pino({ level: 'silent' }) }).claim();
+      } catch (err) {
+        throw chainRefusal(err, before) ?? err;
       }
-      const claimed = await new RewardClaimer({ chain, operator, clock: Date.now, log: pino({ level: 'silent' }) }).claim();
-      const epochs = before.provenEpochs - before.rewardedEpochs;
       if (options.json) {
-        process.stdout.write(`${json({ claimed, epochs: claimed > 0n ? epochs : 0n, owner: before.owner.toBase58() })}\n`);
+        process.stdout.write(`${json({ claimed, owner: before.owner.toBase58() })}\n`);
         return;
       }
       process.stdout.write(claimed > 0n
-        ? `claimed ${solAndLamports(claimed)} for ${epochs} proven epochs, paid to ${before.owner.toBase58()}\n`
-        : `nothing to claim: ${before.provenEpochs} proven epochs, ${before.rewardedEpochs} rewarded already${before.provenEpochs > before.rewardedEpochs ? ' (the reward pool is empty)' : ''}\n`);
+        ? `paid out ${solAndLamports(claimed)} (lease earnings and uptime rewards) to the owner ${before.owner.toBase58()}\n`
+        : `nothing to claim: the host account holds nothing payable (earned ${solAndLamports(before.earned)} from leases and ${solAndLamports(before.rewardsEarned)} of rewards so far, all paid out); settling proven lease time adds to it\n`);
     });
 }

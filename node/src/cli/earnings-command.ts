@@ -1,4 +1,4 @@
-/** `decloud-node earnings`: what the host earned, claimed and can still claim, and the owner's balance. */
+/** `decloud-node earnings`: what the host earned, what it holds for the owner (payable), and the owner's balance. */
 import type { Command } from 'commander';
 import { fields, json, solAndLamports } from './format.js';
 import { operatorContext } from './operator-context.js';
@@ -7,18 +7,17 @@ import { requireHost } from './require-host.js';
 export function earningsCommand(program: Command): void {
   program
     .command('earnings')
-    .description('show earnings, claimed rewards, unclaimed epochs and the owner\'s balance')
+    .description('show lease earnings, uptime rewards, what is payable to the owner, and the owner\'s balance')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const { operator, chain } = await operatorContext(command.optsWithGlobals<{ data?: string }>().data);
       const host = await requireHost(chain, operator.publicKey);
       const ownerBalance = BigInt(await chain.connection.getBalance(host.owner, 'confirmed'));
-      const unclaimedEpochs = host.provenEpochs - host.rewardedEpochs;
       const earnings = {
         earned: host.earned,
-        rewardsClaimed: host.rewardsClaimed,
+        rewardsEarned: host.rewardsEarned,
+        payable: host.payable,
         provenEpochs: host.provenEpochs,
-        unclaimedEpochs,
         owner: host.owner.toBase58(),
         ownerBalance,
         stake: host.stake,
@@ -29,9 +28,9 @@ export function earningsCommand(program: Command): void {
       }
       process.stdout.write(`${fields([
         ['earned (leases)', solAndLamports(earnings.earned)],
-        ['rewards claimed', solAndLamports(earnings.rewardsClaimed)],
+        ['rewards earned', solAndLamports(earnings.rewardsEarned)],
+        ['payable', `${solAndLamports(earnings.payable)}${earnings.payable > 0n ? ' (earned, not yet paid out: decloud-node claim)' : ''}`],
         ['proven epochs', earnings.provenEpochs.toString()],
-        ['unclaimed epochs', `${unclaimedEpochs}${unclaimedEpochs > 0n ? ' (decloud-node claim)' : ''}`],
         ['owner', earnings.owner],
         ['owner balance', solAndLamports(ownerBalance)],
         ['stake', solAndLamports(earnings.stake)],

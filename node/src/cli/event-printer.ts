@@ -58,7 +58,7 @@ export function humanPrinter(out: NodeJS.WriteStream = process.stdout): EventPri
           say(`lease ${short(event.lease)}: ${event.from} -> ${event.to}${event.reason ? ` (${event.reason})` : ''}`);
           return;
         case 'paid':
-          say(event.what === 'settled' ? `settled ${sol(event.lamports)} of proven time` : `claimed ${sol(event.lamports)} of uptime rewards`);
+          say(event.what === 'settled' ? `settled ${sol(event.lamports)} of proven time (into the host account)` : `paid out ${sol(event.lamports)} of earnings and uptime rewards to the owner`);
           return;
       }
     },

@@ -7,12 +7,13 @@
 import type { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { DecloudProgramError, hostStatusOf } from '@decloud/sdk/chain/index';
-import type { DecloudChain } from '@decloud/sdk/chain/index';
+import type { DecloudChain, HostAccount } from '@decloud/sdk/chain/index';
 import { resolveDataDir } from '../config/index.js';
 import { DaemonError } from '../daemon/daemon-error.js';
 import { runningDaemon } from '../daemon/daemon-state.js';
+import { chainRefusal } from './chain-refusal.js';
 import { CliError } from './cli-error.js';
-import { json, lamportsOfSol, sol, solAndLamports } from './format.js';
+import { jailText, json, lamportsOfSol, sol, solAndLamports } from './format.js';
 import { operatorContext } from './operator-context.js';
 import { requireHost } from './require-host.js';
 
@@ -30,7 +31,7 @@ export function deactivateCommand(program: Command): void {
       const host = await requireHost(chain, operator.publicKey);
       const status = hostStatusOf(host.status);
       if (status !== 'active') throw new CliError('NOT_ACTIVE', `the host is ${status}, not active: nothing to deactivate${status === 'inactive' ? ' (decloud-node withdraw returns the stake once no lease is open)' : ''}`);
-      const signature = await chain.deactivateHost();
+      const signature = await chain.deactivateHost().catch((err: unknown) => { throw chainRefusal(err, host) ?? err; });
       if (options.json) {
         process.stdout.write(`${json({ status: 'inactive', openLeases: host.openLeases, signature })}\n`);
         return;
@@ -42,16 +43,19 @@ export function deactivateCommand(program: Command): void {
 export function withdrawCommand(program: Command): void {
   program
     .command('withdraw')
-    .description('return the stake to the owner (host deactivated, no open lease)')
+    .description('return the stake to the owner (host deactivated, no open lease; a jailed host once its jail time is over)')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const { operator, chain } = await operatorContext(command.optsWithGlobals<{ data?: string }>().data);
       const host = await requireHost(chain, operator.publicKey);
+      if (host.stake === 0n) throw new CliError('NOTHING_TO_WITHDRAW', 'the stake was withdrawn already: decloud-node add-stake <SOL> stakes again');
+      const nowSecs = BigInt(Math.floor(Date.now() / 1000));
+      if (hostStatusOf(host.status) === 'jailed' && host.jailedUntil > nowSecs) throw stillJailed(host);
       let signature: string;
       try {
         signature = await chain.withdrawStake();
       } catch (err) {
-        throw withdrawRefusal(err, host.openLeases) ?? err;
+        throw withdrawRefusal(err, host) ?? err;
       }
       if (options.json) {
         process.stdout.write(`${json({ withdrawn: host.stake, owner: host.owner.toBase58(), signature })}\n`);
@@ -59,6 +63,10 @@ export function withdrawCommand(program: Command): void {
       }
       process.stdout.write(`withdrew the stake, ${solAndLamports(host.stake)}, to ${host.owner.toBase58()}\n`);
     });
+}
+
+function stillJailed(host: HostAccount): CliError {
+  return new CliError('STILL_JAILED', `the host is jailed until ${jailText(host.jailedUntil)} (penalized for missing uptime proofs): its stake, ${solAndLamports(host.stake)}, stays locked until then; run decloud-node withdraw again after that time`);
 }
 
 export function addStakeCommand(program: Command): void {
@@ -75,10 +83,10 @@ export function addStakeCommand(program: Command): void {
       const host = await requireHost(chain, operator.publicKey);
       const status = hostStatusOf(host.status);
       if (status === 'jailed') {
-        throw new CliError('HOST_JAILED', 'the host is jailed (penalized for missing uptime proofs) and takes no more stake: take back what is left of it with decloud-node withdraw');
+        throw new CliError('HOST_JAILED', `the host is jailed (penalized for missing uptime proofs) until ${jailText(host.jailedUntil)} and takes no more stake: once that time is over, take back what is left of it with decloud-node withdraw`);
       }
       await requireBalance(chain, operator.publicKey, lamports);
-      const signature = await chain.addStake(lamports);
+      const signature = await chain.addStake(lamports).catch((err: unknown) => { throw chainRefusal(err, host) ?? err; });
       const stake = host.stake + lamports;
       if (options.json) {
         process.stdout.write(`${json({ added: lamports, stake, status, signature })}\n`);
@@ -103,16 +111,12 @@ async function requireBalance(chain: DecloudChain, operator: PublicKey, lamports
   throw new CliError('INSUFFICIENT_SOL', `the operator ${key} holds ${solAndLamports(balance)}; adding ${sol(lamports)} needs about ${sol(needed)} (the amount, the fee and the minimum a wallet keeps): send SOL to ${key} (on a local or test chain: solana airdrop)`);
 }
 
-function withdrawRefusal(err: unknown, openLeases: number): CliError | undefined {
-  if (!(err instanceof DecloudProgramError)) return undefined;
-  switch (err.errorName) {
-    case 'HostHasOpenLeases':
-      return new CliError('OPEN_LEASES', `${openLeases} leases are still open: deactivate stops new ones; withdraw once they have ended`, { cause: err });
-    case 'InvalidHostStatus':
-      return new CliError('NOT_ACTIVE', 'the host is active: stop the node and run decloud-node deactivate first', { cause: err });
-    case 'NothingToClaim':
-      return new CliError('NOTHING_TO_WITHDRAW', 'the stake was withdrawn already', { cause: err });
-    default:
-      return undefined;
+function withdrawRefusal(err: unknown, host: HostAccount): CliError | undefined {
+  if (err instanceof DecloudProgramError && err.errorName === 'StillJailed') {
+    return new CliError('STILL_JAILED', `the chain says the host's jail time is not over (jailed until ${jailText(host.jailedUntil)}; the chain's clock may be behind this machine's): its stake stays locked until then; run decloud-node withdraw again after that time`, { cause: err });
   }
+  if (err instanceof DecloudProgramError && err.errorName === 'NothingToClaim') {
+    return new CliError('NOTHING_TO_WITHDRAW', 'the stake was withdrawn already: decloud-node add-stake <SOL> stakes again', { cause: err });
+  }
+  return chainRefusal(err, host);
 }

@@ -4,7 +4,7 @@
  *   decloud-node init --country DE --airdrop 2     config + operator key (+ funds on a local chain)
  *   decloud-node start                             run the node in the foreground
  *   decloud-node status | leases | earnings        what the host and its node are doing
- *   decloud-node claim | deactivate | withdraw     rewards, leaving the market, the stake back
+ *   decloud-node claim | deactivate | withdraw     payout to the owner, leaving the market, the stake back
  *   decloud-node add-stake <SOL>                   top the stake up, or stake again after withdraw
  */
 import { Command } from 'commander';

@@ -6,7 +6,7 @@ import { resolveDataDir } from '../config/index.js';
 import { runningDaemon } from '../daemon/daemon-state.js';
 import { fromDaemon } from './daemon-client.js';
 import type { HealthJson } from './daemon-client.js';
-import { duration, fields, json, solAndLamports, unixSecs } from './format.js';
+import { duration, fields, jailText, json, solAndLamports, unixSecs } from './format.js';
 import { operatorContext } from './operator-context.js';
 
 export function statusCommand(program: Command): void {
@@ -37,16 +37,18 @@ export function statusCommand(program: Command): void {
 }
 
 function hostFields(account: HostAccount, address: string): string {
+  const status = hostStatusOf(account.status);
   return fields([
     ['account', address],
-    ['status', hostStatusOf(account.status)],
+    ['status', status],
+    ...(account.jailedUntil !== 0n ? [['jailed until', `${jailText(account.jailedUntil)}${status === 'jailed' ? ': the stake stays locked until then (decloud-node withdraw after)' : ''}`] as [string, string]] : []),
     ['owner', account.owner.toBase58()],
     ['stake', solAndLamports(account.stake)],
     ['proven epochs', account.provenEpochs.toString()],
-    ['rewarded epochs', account.rewardedEpochs.toString()],
     ['open leases', account.openLeases.toString()],
     ['earned', solAndLamports(account.earned)],
-    ['rewards claimed', solAndLamports(account.rewardsClaimed)],
+    ['rewards earned', solAndLamports(account.rewardsEarned)],
+    ['payable', `${solAndLamports(account.payable)}${account.payable > 0n ? ' (earned, not yet paid out: decloud-node claim)' : ''}`],
     ['last proof', unixSecs(account.lastProofAt)],
     ['registered', unixSecs(account.registeredAt)],
   ]);

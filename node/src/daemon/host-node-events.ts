@@ -11,7 +11,8 @@ export type HostNodeEvent =
   | { kind: 'offer-published'; seq: bigint; gossipRecipients: number; recordStored: boolean }
   | { kind: 'quote'; renter: string; answer: 'quoted' | QuoteRefusalReason; message?: string }
   | { kind: 'lease'; lease: string; from: LeaseState; to: LeaseState; reason?: string }
-  | { kind: 'paid'; what: 'settled' | 'rewards'; lamports: bigint };
+  /** settled: proven time paid into the host account; claimed: the host account paid out to the owner */
+  | { kind: 'paid'; what: 'settled' | 'claimed'; lamports: bigint };
 
 export type HostNodeEventSink = (event: HostNodeEvent) => void;
 

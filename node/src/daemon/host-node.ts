@@ -25,11 +25,12 @@ import type { LeaseState } from '../leases/index.js';
 import { bounded } from '../leases/signal.js';
 import { createNodeMetrics, startMetricsServer } from '../metrics/index.js';
 import { HostRegistration, ReceiptCollector, RewardClaimer, Settler, postAttestations } from '../prover/index.js';
+import type { Attestation } from '../prover/index.js';
 import { registerWitnessResponder } from '../witness/index.js';
 import { DockerRuntime, LABELS } from '../runtime/index.js';
 import { DaemonError } from './daemon-error.js';
 import { removeDaemonState, requireNoDaemon, writeDaemonState } from './daemon-state.js';
-import { freeCapacity } from './free-capacity.js';
+import { capacityShortfall, freeCapacity } from './free-capacity.js';
 import { runStep } from './host-node-events.js';
 import type { HostNodeEventSink } from './host-node-events.js';
 import { checkImages } from './image-check.js';
@@ -135,10 +136,13 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
     const { manager } = await runStep(emit, 'leases', 'reconciling leases (store, chain, containers)', async () => {
       const store = await LevelLeaseStore.open(join(config.dataDir, 'leases'));
       teardown.add('closing the lease store', () => store.close());
-      const manager = createLeaseManager({ ...components, store, runtime, proofs: collector }, { tickIntervalMs: config.intervals.leaseTickMs });
+      const manager = createLeaseManager(
+        { ...components, store, runtime, proofs: collector, capacityShortfall: capacityShortfall(sellable) },
+        { tickIntervalMs: config.intervals.leaseTickMs },
+      );
       const report = await manager.reconcile({ signal });
       for (const lease of report.unknown) {
-        emit({ kind: 'warning', text: `lease ${lease} is open on-chain for this host but unknown to its store (no quote): it is not served; the renter can close it for a refund` });
+        emit({ kind: 'warning', text: `lease ${lease} is open on-chain for this host but unknown to its store (no quote): it is not served; it is closed with a refund when its renter asks to activate it, or the renter closes it` });
       }
       return { manager, report };
     }, ({ report }) => `${report.continued.length} running, ${report.restarted.length} restarted, ${report.closed.length + report.ended.length} closed, ${report.failed.length} failed, ${report.orphansRemoved.length} orphan containers removed`);
@@ -179,13 +183,20 @@ export async function startHostNode(config: ResolvedConfig, options: StartHostNo
     }, () => 'lease access protocols registered');
 
     await runStep(emit, 'witness', 'answering uptime witness challenges', async () => {
+      // Attestations arrive in bursts (one per lease, per challenge): posted in batches, one after another.
+      const queued: Attestation[] = [];
       let posting: Promise<unknown> = Promise.resolve();
       const responder = await registerWitnessResponder({
         libp2p: node.libp2p, operator, chain,
         leases: async () => (await manager.list()).filter((r) => r.state === 'running' || r.state === 'starting')
           .map((r) => ({ lease: new PublicKey(r.lease), containerRunning: r.state === 'running', provenUntil: 0n })),
         onAttestation: (attestation) => {
-          posting = posting.then(() => postAttestations(components, [attestation])).catch((err: Error) => log.warn({ err: err.message }, 'posting an attestation failed'));
+          queued.push(attestation);
+          if (queued.length > 1) return; // a batch is waiting already
+          posting = posting.then(async () => {
+            const report = await postAttestations(components, queued.splice(0));
+            metrics.proofsPosted.inc(report.posted);
+          }).catch((err: Error) => log.warn({ err: err.message }, 'posting attestations failed'));
         },
       });
       teardown.add('no longer answering witnesses', () => responder.stop());

@@ -1,6 +1,7 @@
 /**
  * The prover's periodic work, run by the daemon so it can count what happened: post pending
- * renter receipts, settle proven time, claim uptime rewards.
+ * renter receipts, settle proven time (into the host account), pay out what the host
+ * account holds to the owner (settled payments and uptime rewards).
  */
 import type { Logger } from 'pino';
 import { PeriodicTask } from '../leases/index.js';
@@ -14,7 +15,7 @@ export interface ProverLoopComponents {
   metrics: NodeMetrics;
   log: Logger;
   /** Told about settlements and claims (the CLI prints them). */
-  onPaid?: (event: { kind: 'settled' | 'rewards'; lamports: bigint }) => void;
+  onPaid?: (event: { kind: 'settled' | 'claimed'; lamports: bigint }) => void;
 }
 
 export interface ProverIntervals {
@@ -39,11 +40,11 @@ export class ProverLoops {
           c.onPaid?.({ kind: 'settled', lamports: settled });
         }
       }, c.log),
-      new PeriodicTask('claiming rewards', intervals.claimRewardsMs, async (signal) => {
+      new PeriodicTask('paying out earnings and rewards', intervals.claimRewardsMs, async (signal) => {
         const claimed = await c.claimer.claim({ signal });
         if (claimed > 0n) {
-          c.metrics.rewardsClaimedLamports.inc(Number(claimed));
-          c.onPaid?.({ kind: 'rewards', lamports: claimed });
+          c.metrics.claimedLamports.inc(Number(claimed));
+          c.onPaid?.({ kind: 'claimed', lamports: claimed });
         }
       }, c.log),
     ];

@@ -1,5 +1,5 @@
 import { PublicKey } from '@solana/web3.js';
-import { DecloudProgramError } from '@decloud/sdk/chain/index';
+import { leaseAddress } from '@decloud/sdk/chain/index';
 import type { LeaseAccount } from '@decloud/sdk/chain/index';
 import { TypedEvents } from '@decloud/sdk/net/typed-events';
 import { checkQuoteTerms, termsHash } from '@decloud/sdk/quotes/index';
@@ -31,6 +31,7 @@ const DEFAULTS = {
 };
 
 const CLOSED_ON_CHAIN = 'the lease account was closed on-chain (by the renter, or the host was penalized)';
+const REFUNDED = 'the host closed the lease on-chain: the renter got the unproven deposit back';
 
 export function createLeaseManager(components: LeaseManagerComponents, init: LeaseManagerInit = {}): LeaseManager {
   return new DefaultLeaseManager(components, init);
@@ -83,7 +84,7 @@ class DefaultLeaseManager implements LeaseManager {
   async tick({ signal }: Signalled = {}): Promise<void> {
     await this.pruneQuotes();
     for (const record of await this.c.store.listLeases()) {
-      if (record.state !== 'running' && record.state !== 'ending') continue;
+      if (record.state !== 'running' && record.state !== 'ending' && !record.closePending) continue;
       throwIfAborted(signal);
       try {
         await this.locks.run(record.lease, () => this.tickLease(record.lease, signal));
@@ -105,12 +106,16 @@ class DefaultLeaseManager implements LeaseManager {
       throwIfAborted(signal);
       await this.locks.run(record.lease, () => this.reconcileLease(record.lease, open.get(record.lease), report, signal));
     }
+    for (const record of records.filter((r) => r.closePending)) {
+      throwIfAborted(signal);
+      await this.locks.run(record.lease, () => this.retryClose(record.lease, signal));
+    }
     await this.removeOrphans(report, signal);
     const known = new Set(records.map((r) => r.lease));
     for (const [lease, account] of open) {
       if (known.has(lease)) continue;
       const renter = account.renter.toBase58();
-      this.c.log.warn({ lease, renter, maxEnd: account.maxEnd.toString() }, 'lease open on-chain for this host but unknown to the store: it cannot be served without its quote; the renter can close it for a refund');
+      this.c.log.warn({ lease, renter, maxEnd: account.maxEnd.toString() }, 'lease open on-chain for this host but unknown to the store: it cannot be served without its quote; it is closed (refunding the renter) when the renter asks to activate it, or the renter closes it');
       this.events.emit('lease:unknown', { lease, renter, maxEnd: account.maxEnd });
       report.unknown.push(lease);
     }
@@ -132,7 +137,11 @@ class DefaultLeaseManager implements LeaseManager {
     const existing = await this.c.store.getLease(lease);
     if (existing?.state === 'running' && existing.container) return accessOf({ ...existing, container: existing.container });
     if (existing && !isLive(existing.state)) {
-      throw new LeaseError('LEASE_ENDED', `lease ${lease} is ${existing.state}${existing.reason ? ` (${existing.reason})` : ''}: open a new lease`);
+      const ended = `lease ${lease} is ${existing.state}${existing.reason ? ` (${existing.reason})` : ''}`;
+      // The address of a closed lease can be opened again (with its quote, while that is valid): not served, refunded.
+      if (existing.closePending || !(await this.reopened(address, signal))) throw new LeaseError('LEASE_ENDED', `${ended}: open a new lease`);
+      await this.closeUnservable(lease, signal);
+      throw new LeaseError('LEASE_ENDED', `${ended}, and its address was opened again: this host serves a lease id once; ${REFUNDED}; open a new lease with a new lease id`);
     }
     if (existing?.state === 'ending') throw new LeaseError('LEASE_ENDED', `lease ${lease} reached its max end and is being closed: open a new lease`);
     const account = await bounded(this.c.chain.fetchLease(address), signal);
@@ -140,29 +149,85 @@ class DefaultLeaseManager implements LeaseManager {
       if (existing) await this.move(existing, 'closed', CLOSED_ON_CHAIN);
       throw new LeaseError('LEASE_NOT_FOUND', `no lease account at ${lease} on-chain: open the lease first (or it was closed)`);
     }
-    if (existing) checkLeaseMatchesQuote(lease, account, existing.quote, { hostAddress: this.hostAddress, nowSecs: this.nowSecs() });
+    try {
+      if (existing) checkLeaseMatchesQuote(lease, account, existing.quote, { hostAddress: this.hostAddress, nowSecs: this.nowSecs() });
+    } catch (err) {
+      if (existing && err instanceof LeaseRejectedError && err.reason !== 'WRONG_HOST') {
+        await this.removeContainers(lease, signal);
+        const failed = await this.fail(existing, err.message, signal);
+        throw new LeaseRejectedError(err.reason, lease, `${err.detail}; ${refundText(failed)}`, { cause: err });
+      }
+      throw err;
+    }
     const record = existing ?? (await this.fund(lease, account, signal));
     const running = await this.bringUp({ ...record, maxEnd: account.maxEnd }, signal);
     return accessOf(running);
   }
 
-  /** Checks a new lease against the quote its terms hash names and records it as funded, consuming the quote. */
+  /** Whether a lease of this host is open again at the address of one that ended here. */
+  private async reopened(address: PublicKey, signal: AbortSignal | undefined): Promise<boolean> {
+    const account = await bounded(this.c.chain.fetchLease(address), signal);
+    return account !== null && account.host.equals(this.hostAddress);
+  }
+
+  /**
+   * Checks a new lease against the quote its terms hash names and records it as funded,
+   * consuming the quote. A lease of this host it will not serve (no such quote, other terms,
+   * no capacity left) is closed on-chain at once, so the renter has the deposit back.
+   */
   private async fund(lease: string, account: LeaseAccount, signal: AbortSignal | undefined): Promise<LeaseRecord> {
+    const address = new PublicKey(lease);
     const hashHex = hex(Uint8Array.from(account.termsHash));
     const quoted = await this.c.store.getQuote(hashHex);
-    if (!quoted) {
-      const used = (await this.c.store.listLeases()).find((r) => hex(r.quote.termsHash) === hashHex);
-      if (used) throw new LeaseRejectedError('QUOTE_USED', lease, `its quote already funded lease ${used.lease}: one quote buys one lease`);
-      throw new LeaseRejectedError('UNKNOWN_TERMS', lease, `this host signed no quote with terms hash ${hashHex}: ask the host for a quote and open the lease with its terms hash`);
+    try {
+      if (!quoted) {
+        if (!account.host.equals(this.hostAddress)) {
+          throw new LeaseRejectedError('WRONG_HOST', lease, `it is bound to host ${account.host.toBase58()}, this host is ${this.hostAddress.toBase58()}`);
+        }
+        const used = (await this.c.store.listLeases()).find((r) => hex(r.quote.termsHash) === hashHex);
+        if (used) throw new LeaseRejectedError('QUOTE_USED', lease, `its quote already funded lease ${used.lease}: one quote buys one lease`);
+        throw new LeaseRejectedError('UNKNOWN_TERMS', lease, `this host holds no quote with terms hash ${hashHex} (never signed, or its record was lost): ask the host for a quote and open a new lease with it`);
+      }
+      checkLeaseMatchesQuote(lease, account, quoted.quote, { hostAddress: this.hostAddress, nowSecs: this.nowSecs() });
+    } catch (err) {
+      if (err instanceof LeaseRejectedError && err.reason !== 'WRONG_HOST') throw await this.refundRejected(err, address, signal);
+      throw err;
     }
-    checkLeaseMatchesQuote(lease, account, quoted.quote, { hostAddress: this.hostAddress, nowSecs: this.nowSecs() });
     throwIfAborted(signal);
     const record: LeaseRecord = {
       lease, state: transition('quoted', 'funded', lease), quote: quoted.quote, maxEnd: account.maxEnd, updatedAt: this.c.clock(),
     };
+    // Quotes are signed against the capacity free then: two renters may have been quoted the same cores.
+    const live = (await this.c.store.listLeases()).filter((r) => isLive(r.state) && r.lease !== lease);
+    const shortfall = this.c.capacityShortfall?.(quoted.quote, live);
+    if (shortfall !== undefined) {
+      const reason = `the capacity it was quoted is taken by other leases since (${shortfall})`;
+      const failed: LeaseRecord = { ...record, state: transition('quoted', 'failed', lease), reason, closePending: true };
+      await this.c.store.fundLease(failed, hashHex);
+      this.announce({ lease, from: 'quoted', to: 'failed', reason });
+      const closed = await this.tryClose(failed, signal);
+      throw new LeaseRejectedError('NO_CAPACITY', lease, `${reason}; ${refundText(closed ?? failed)}: ask this host (or another) for a new quote`);
+    }
     await this.c.store.fundLease(record, hashHex);
     this.announce({ lease, from: 'quoted', to: 'funded' });
     return record;
+  }
+
+  /**
+   * Closes a refused lease of this host on-chain (full refund of the unproven time) and returns
+   * the refusal saying so; when the close does not go through, the refusal says the renter can
+   * close it instead.
+   */
+  private async refundRejected(err: LeaseRejectedError, address: PublicKey, signal: AbortSignal | undefined): Promise<LeaseRejectedError> {
+    try {
+      await this.closeOnChain(address, signal);
+      this.c.log.info({ lease: address.toBase58(), reason: err.reason }, 'refused lease closed on-chain; the renter was refunded');
+      return new LeaseRejectedError(err.reason, err.lease, `${err.detail}; ${REFUNDED}`, { cause: err });
+    } catch (closeErr) {
+      if (signal?.aborted) throw closeErr;
+      this.c.log.warn({ lease: address.toBase58(), err: messageOf(closeErr) }, 'closing a refused lease on-chain failed');
+      return new LeaseRejectedError(err.reason, err.lease, `${err.detail}; the host could not close it on-chain (${messageOf(closeErr)}): close it yourself for a refund of the deposit`, { cause: err });
+    }
   }
 
   /** funded/starting/running -> starting -> running with a running container; failed (container removed) when it cannot start. */
@@ -177,8 +242,8 @@ class DefaultLeaseManager implements LeaseManager {
       if (signal?.aborted || err instanceof RuntimeUnavailableError) throw err;
       const reason = `its container could not start: ${messageOf(err)}`;
       await this.removeContainers(starting.lease, undefined).catch(() => undefined);
-      await this.move(starting, 'failed', reason);
-      throw new LeaseError('CONTAINER_FAILED', `lease ${record.lease} failed: ${reason}`, { cause: err });
+      const failed = await this.fail(starting, reason, signal);
+      throw new LeaseError('CONTAINER_FAILED', `lease ${record.lease} failed: ${reason}; ${refundText(failed)}`, { cause: err });
     }
   }
 
@@ -194,6 +259,7 @@ class DefaultLeaseManager implements LeaseManager {
 
   private async tickLease(lease: string, signal: AbortSignal | undefined): Promise<void> {
     let record = await this.c.store.getLease(lease);
+    if (record?.closePending) return this.retryClose(lease, signal);
     if (record?.state === 'ending') return this.finishEnding(record, signal);
     if (record?.state !== 'running') return;
     const account = await bounded(this.c.chain.fetchLease(new PublicKey(lease)), signal);
@@ -212,8 +278,8 @@ class DefaultLeaseManager implements LeaseManager {
     const problem = await this.containerProblem(record, signal);
     if (problem) {
       await this.removeContainers(lease, signal);
-      // The on-chain lease stays open: the renter closes it and gets the unproven time back.
-      await this.move(record, 'failed', problem);
+      // The host cannot serve it any more: closing it pays the proven time and refunds the rest.
+      await this.fail(record, problem, signal);
     }
   }
 
@@ -231,27 +297,56 @@ class DefaultLeaseManager implements LeaseManager {
 
   /** ending -> closed: post the last proofs, remove the container, close the account as operator (which settles). */
   private async finishEnding(record: LeaseRecord, signal: AbortSignal | undefined): Promise<void> {
-    const address = new PublicKey(record.lease);
+    await this.removeContainers(record.lease, signal);
+    await this.closeOnChain(new PublicKey(record.lease), signal);
+    await this.move(record, 'closed', 'max end reached: the host closed it on-chain');
+  }
+
+  /**
+   * live -> failed, and the lease closed on-chain by the operator: the proven time is paid,
+   * the rest refunded to the renter, and no slash (the host gave up before its grace ran out).
+   * A close that does not go through is retried every tick.
+   */
+  private async fail(record: LeaseRecord, reason: string, signal: AbortSignal | undefined): Promise<LeaseRecord> {
+    const failed = await this.move({ ...record, closePending: true }, 'failed', reason);
+    return (await this.tryClose(failed, signal)) ?? failed;
+  }
+
+  private async retryClose(lease: string, signal: AbortSignal | undefined): Promise<void> {
+    const record = await this.c.store.getLease(lease);
+    if (record?.closePending) await this.tryClose(record, signal);
+  }
+
+  /** Closes a failed lease's account; the record without closePending once it is gone, undefined while it is not. */
+  private async tryClose(record: LeaseRecord, signal: AbortSignal | undefined): Promise<LeaseRecord | undefined> {
+    try {
+      await this.closeUnservable(record.lease, signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      this.c.log.warn({ lease: record.lease, err: messageOf(err) }, 'closing a failed lease on-chain failed; retrying next tick');
+      return undefined;
+    }
+    const { closePending: _, ...rest } = record;
+    const done: LeaseRecord = { ...rest, updatedAt: this.c.clock() };
+    await this.c.store.putLease(done);
+    return done;
+  }
+
+  private async closeUnservable(lease: string, signal: AbortSignal | undefined): Promise<void> {
+    await this.closeOnChain(new PublicKey(lease), signal);
+    this.c.log.info({ lease }, REFUNDED);
+    this.events.emit('lease:refunded', { lease });
+  }
+
+  /** Posts the lease's last proofs (so its proven time is paid), then closes its account as operator; nothing when it is gone. */
+  private async closeOnChain(address: PublicKey, signal: AbortSignal | undefined): Promise<void> {
     try {
       await this.c.proofs?.flushLease(address, { signal });
     } catch (err) {
       if (signal?.aborted) throw err;
-      this.c.log.warn({ lease: record.lease, err: messageOf(err) }, 'posting the last proofs failed; closing anyway');
+      this.c.log.warn({ lease: address.toBase58(), err: messageOf(err) }, 'posting the last proofs failed; closing anyway');
     }
-    await this.removeContainers(record.lease, signal);
-    if (await bounded(this.c.chain.fetchLease(address), signal)) {
-      try {
-        await bounded(this.c.chain.closeLease(address), signal);
-      } catch (err) {
-        // Unauthorized: the chain's clock has not reached max end yet; the next tick tries again.
-        if (err instanceof DecloudProgramError && err.errorName === 'Unauthorized') {
-          this.c.log.debug({ lease: record.lease }, 'chain time is before max end; closing next tick');
-          return;
-        }
-        throw err;
-      }
-    }
-    await this.move(record, 'closed', 'max end reached: the host closed it on-chain');
+    if (await bounded(this.c.chain.fetchLease(address), signal)) await bounded(this.c.chain.closeLease(address), signal);
   }
 
   private async pruneQuotes(): Promise<void> {
@@ -351,12 +446,24 @@ class DefaultLeaseManager implements LeaseManager {
     if (quote.host !== operator) return `the quote is for host ${quote.host}, this node is ${operator}`;
     if (quote.renter !== renter.toBase58()) return `the quote names renter ${quote.renter}, not ${renter.toBase58()}`;
     if (quote.expiresAt <= this.c.clock()) return `the quote expired at ${new Date(quote.expiresAt).toISOString()}`;
+    try {
+      leaseAddress(renter, quote.leaseId, this.c.chain.program.programId);
+    } catch (err) {
+      return `lease id ${quote.leaseId} has no lease address (${messageOf(err)}): the renter draws another one (newLeaseId)`;
+    }
     return undefined;
   }
 
   private nowSecs(): bigint {
     return BigInt(Math.floor(this.c.clock() / 1000));
   }
+}
+
+/** What became of a failed lease's deposit, for the renter. */
+function refundText(record: LeaseRecord): string {
+  return record.closePending
+    ? 'the host could not close it on-chain yet and retries; the renter may also close it for a refund of the unproven deposit'
+    : REFUNDED;
 }
 
 function addressOf(lease: PublicKey | string): PublicKey {

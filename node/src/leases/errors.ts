@@ -20,12 +20,15 @@ export const REJECTION_REASONS = [
   'QUOTE_USED',
   'WRONG_HOST',
   'WRONG_RENTER',
+  'WRONG_LEASE_ID',
+  'WRONG_DELEGATE',
   'WRONG_TERMS',
   'WRONG_RATE',
   'DEPOSIT_TOO_SMALL',
   'NOT_OPEN',
   'EXPIRED',
   'QUOTE_EXPIRED',
+  'NO_CAPACITY',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -37,7 +40,7 @@ export class LeaseError extends CodedError<LeaseErrorCode> {
 export class LeaseRejectedError extends LeaseError {
   override readonly name = 'LeaseRejectedError';
 
-  constructor(readonly reason: RejectionReason, readonly lease: string, detail: string) {
-    super('LEASE_REJECTED', `lease ${lease} refused (${reason}): ${detail}`);
+  constructor(readonly reason: RejectionReason, readonly lease: string, readonly detail: string, options?: ErrorOptions) {
+    super('LEASE_REJECTED', `lease ${lease} refused (${reason}): ${detail}`, options);
   }
 }

@@ -15,3 +15,4 @@ export type { LeaseExpectations } from './lease-checks.js';
 export { containerSpecOf } from './container-spec.js';
 export type { ContainerSettings } from './container-spec.js';
 export { PeriodicTask } from './periodic-task.js';
+export { leaseSigners, signersText } from './lease-signers.js';

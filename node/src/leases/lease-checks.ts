@@ -1,7 +1,10 @@
 /**
  * Whether an on-chain lease account is the lease this host quoted. Pure: the account is
  * what the chain says, never what the renter claims, and the first difference is the
- * reason the lease is refused.
+ * reason the lease is refused. The program already holds the renter to the terms the host
+ * signed (open_lease checks the operator's signature over them); these checks are the
+ * host's own, against the quote it stored, so a lost or mixed-up store never starts a
+ * container on terms it did not sign.
  */
 import type { PublicKey } from '@solana/web3.js';
 import type { LeaseAccount } from '@decloud/sdk/chain/index';
@@ -24,6 +27,10 @@ export function checkLeaseMatchesQuote(lease: string, account: LeaseAccount, quo
     reject('WRONG_HOST', `it is bound to host ${account.host.toBase58()}, this host is ${expected.hostAddress.toBase58()}`);
   }
   if (account.renter.toBase58() !== quote.renter) reject('WRONG_RENTER', `its renter is ${account.renter.toBase58()}, the quote was for ${quote.renter}`);
+  if (account.leaseId !== quote.leaseId) reject('WRONG_LEASE_ID', `its lease id is ${account.leaseId}, the quote was signed for lease id ${quote.leaseId}`);
+  if (account.delegate.toBase58() !== quote.delegate) {
+    reject('WRONG_DELEGATE', `its delegate is ${account.delegate.toBase58()}, the quote names ${quote.delegate}`);
+  }
   const onChainHash = hex(Uint8Array.from(account.termsHash));
   if (onChainHash !== hex(quote.termsHash)) reject('WRONG_TERMS', `its terms hash ${onChainHash} is not the quote's ${hex(quote.termsHash)}`);
   if (account.rate !== quote.lamportsPerSecond) {

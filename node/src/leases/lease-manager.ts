@@ -28,6 +28,12 @@ export interface LeaseManagerComponents {
   clock: () => number;
   log: Logger;
   proofs?: LeaseProofs;
+  /**
+   * Why a lease being funded no longer fits beside the live ones (quotes are signed against
+   * what is free at the time, so two renters can be quoted the same capacity); undefined
+   * when it fits. Such a lease fails and is closed on-chain, refunding its renter.
+   */
+  capacityShortfall?: (quote: Quote, live: LeaseRecord[]) => string | undefined;
 }
 
 export interface LeaseManagerInit {
@@ -54,6 +60,8 @@ export interface LeaseManagerEvents {
   'lease:state': LeaseStateChange;
   /** an open lease of this host the store does not know (the store was lost or is older than the chain) */
   'lease:unknown': { lease: string; renter: string; maxEnd: bigint };
+  /** a lease this host could not serve (refused, no capacity, container failed) was closed on-chain by the operator */
+  'lease:refunded': { lease: string };
   /** a managed container without an open lease was removed */
   'container:orphan-removed': { lease: string; container: string };
 }
@@ -78,10 +86,15 @@ export interface LeaseManager {
   recordQuote(quote: Quote, renter: PublicKey, options?: Signalled): Promise<void>;
   /**
    * Verifies the lease account on-chain against the stored quote, then starts its container.
-   * Idempotent: activating a running lease returns its access details again.
+   * Idempotent: activating a running lease returns its access details again. A lease of this
+   * host it cannot serve (no matching quote, no capacity, the container does not start) is
+   * closed on-chain by the operator, refunding the renter's unproven deposit, and refused.
    */
   activate(lease: PublicKey | string, options?: Signalled): Promise<AccessDetails>;
-  /** One pass over running leases: closed on-chain, past max end, or container dead. */
+  /**
+   * One pass over running leases (closed on-chain, past max end, or container dead) and over
+   * failed ones whose on-chain close has not gone through yet.
+   */
   tick(options?: Signalled): Promise<void>;
   /** Brings store, chain and runtime into agreement after a restart. */
   reconcile(options?: Signalled): Promise<ReconcileReport>;

@@ -23,6 +23,11 @@ export interface LeaseRecord {
   container?: ContainerHandle;
   /** why the lease failed or closed */
   reason?: string;
+  /**
+   * A failed lease whose on-chain account the host still has to close (refunding the renter
+   * the unproven time); set when closing it did not go through yet, retried every tick.
+   */
+  closePending?: true;
   /** unix ms */
   updatedAt: number;
 }

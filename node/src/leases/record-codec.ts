@@ -32,6 +32,7 @@ export function encodeLeaseRecord(record: LeaseRecord): string {
     maxEnd: record.maxEnd.toString(),
     ...(record.container ? { container: { ...record.container } } : {}),
     ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(record.closePending ? { closePending: true } : {}),
     updatedAt: record.updatedAt,
   });
 }
@@ -44,6 +45,7 @@ export function decodeLeaseRecord(key: string, text: string): LeaseRecord {
   if (!(LEASE_STATES as readonly string[]).includes(state)) throw r.corrupt('state', `is ${state}, not a lease state`);
   const container = r.optional('container', containerOf);
   const reason = r.optional('reason', (v) => v.string('text'), true);
+  const closePending = r.optional('closePending', (v) => v.boolean('text'), true);
   return {
     lease,
     state: state as LeaseState,
@@ -51,6 +53,7 @@ export function decodeLeaseRecord(key: string, text: string): LeaseRecord {
     maxEnd: r.bigint('maxEnd'),
     ...(container ? { container } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    ...(closePending ? { closePending: true as const } : {}),
     updatedAt: r.number('updatedAt'),
   };
 }
@@ -58,6 +61,7 @@ export function decodeLeaseRecord(key: string, text: string): LeaseRecord {
 function quoteJson(quote: Quote): Json {
   return {
     ...quote,
+    leaseId: quote.leaseId.toString(),
     lamportsPerSecond: quote.lamportsPerSecond.toString(),
     deposit: quote.deposit.toString(),
     resources: { ...quote.resources },
@@ -74,6 +78,8 @@ function quoteOf(r: FieldReader): Quote {
     version: r.number('version') as 1,
     host: r.string('host'),
     renter: r.string('renter'),
+    leaseId: r.bigint('leaseId'),
+    delegate: r.string('delegate'),
     lamportsPerSecond: r.bigint('lamportsPerSecond'),
     deposit: r.bigint('deposit'),
     durationSecs: r.number('durationSecs'),
@@ -121,6 +127,12 @@ class FieldReader {
   string(field: string): string {
     const v = this.value[field];
     if (typeof v !== 'string') throw this.corrupt(field, 'is not a string');
+    return v;
+  }
+
+  boolean(field: string): boolean {
+    const v = this.value[field];
+    if (typeof v !== 'boolean') throw this.corrupt(field, 'is not true or false');
     return v;
   }
 

@@ -23,7 +23,8 @@ export interface NodeMetrics {
   readonly quoteRefusals: Counter<'reason'>;
   readonly proofsPosted: Counter;
   readonly settledLamports: Counter;
-  readonly rewardsClaimedLamports: Counter;
+  /** paid out to the owner by claim_rewards: settled payments and uptime rewards */
+  readonly claimedLamports: Counter;
 }
 
 export function createNodeMetrics(sources: NodeMetricsSources): NodeMetrics {
@@ -63,8 +64,8 @@ export function createNodeMetrics(sources: NodeMetricsSources): NodeMetrics {
     offersPublished: new Counter({ name: 'decloud_offers_published_total', help: 'Signed offers published (gossip and DHT)', registers }),
     quoteRequests: new Counter({ name: 'decloud_quote_requests_total', help: 'Quote requests answered', registers }),
     quoteRefusals: new Counter({ name: 'decloud_quote_refusals_total', help: 'Quote requests refused, by reason', labelNames: ['reason'] as const, registers }),
-    proofsPosted: new Counter({ name: 'decloud_proofs_posted_total', help: 'Uptime proofs (renter receipts) posted on-chain', registers }),
-    settledLamports: new Counter({ name: 'decloud_settled_lamports_total', help: 'Lamports moved out of escrow by this node\'s settlements', registers }),
-    rewardsClaimedLamports: new Counter({ name: 'decloud_rewards_claimed_lamports_total', help: 'Uptime reward lamports claimed by this node', registers }),
+    proofsPosted: new Counter({ name: 'decloud_proofs_posted_total', help: 'Uptime proofs (renter receipts and witness attestations) posted on-chain', registers }),
+    settledLamports: new Counter({ name: 'decloud_settled_lamports_total', help: 'Lamports moved out of escrow into the host account by this node\'s settlements', registers }),
+    claimedLamports: new Counter({ name: 'decloud_claimed_lamports_total', help: 'Lamports paid out to the owner by this node\'s claims (settled payments and uptime rewards)', registers }),
   };
 }

@@ -6,6 +6,7 @@ export type ProverErrorCode =
   | 'NOT_REGISTERED'
   | 'STAKE_TOO_LOW'
   | 'HOST_JAILED'
+  | 'OWNER_CANNOT_RECEIVE'
   | 'INSUFFICIENT_SOL'
   | 'MALFORMED_PROOF'
   | 'UNKNOWN_LEASE'

@@ -3,8 +3,7 @@
  * id from the operator key, spec hash from the measured capacity, stake from the config),
  * then activate_host whenever the host is not active. Running it again changes nothing.
  */
-import type { PublicKey } from '@solana/web3.js';
-import { LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js';
 import { DecloudProgramError, hostStatusOf } from '@decloud/sdk/chain/index';
 import type { HostAccount, HostStatus } from '@decloud/sdk/chain/index';
 import { bounded, throwIfAborted } from '../leases/signal.js';
@@ -70,12 +69,23 @@ export class HostRegistration {
   private async register(signal: AbortSignal | undefined): Promise<void> {
     const config = await bounded(this.c.chain.fetchConfig(), signal);
     if (this.init.stake < config.minHostStake) throw stakeTooLow(this.init.stake, config.minHostStake);
+    await this.requireReceivingOwner(signal);
     await this.requireBalance(signal);
     throwIfAborted(signal);
     await this.translated(() => this.c.chain.registerHost({
       owner: this.owner, peerId: hostPeerIdBytes(this.c.operator.publicKey), specHash: this.specHash, stake: this.init.stake,
     }), signal, config.minHostStake);
     this.c.log.info({ host: this.c.chain.hostAddress(this.c.operator.publicKey).toBase58(), stake: this.init.stake.toString() }, 'host registered');
+  }
+
+  /**
+   * The owner is paid lamports (payouts, rewards, the stake): a program or a sysvar cannot
+   * take them (the runtime makes such an account read-only or it is executable), and
+   * register_host refuses it with OwnerCannotReceive. Checked first, so no fee is spent.
+   */
+  private async requireReceivingOwner(signal: AbortSignal | undefined): Promise<void> {
+    const info = await bounded(this.c.chain.connection.getAccountInfo(this.owner, 'confirmed'), signal);
+    if (info && (info.executable || info.owner.equals(SYSVAR_OWNER))) throw ownerCannotReceive(this.owner, info.executable ? 'an executable program account' : 'a sysvar');
   }
 
   private async requireBalance(signal: AbortSignal | undefined): Promise<void> {
@@ -104,6 +114,7 @@ export class HostRegistration {
         throw stakeTooLow(staked, min, err);
       }
       if (err instanceof DecloudProgramError && err.errorName === 'HostJailed') throw jailed(host, err);
+      if (err instanceof DecloudProgramError && err.errorName === 'OwnerCannotReceive') throw ownerCannotReceive(this.owner, 'read-only or executable', err);
       if (/insufficient (lamports|funds)|no record of a prior credit/i.test(`${messageOf(err)} ${logsOf(err)}`)) {
         const balance = BigInt(await this.c.chain.connection.getBalance(this.c.operator.publicKey));
         throw insufficientSol(this.c.operator.publicKey, balance, this.init.stake, err);
@@ -135,7 +146,14 @@ function stakeTooLow(stake: bigint, min: bigint, cause?: unknown): ProverError {
 }
 
 function jailed(host: PublicKey, cause?: unknown): ProverError {
-  return new ProverError('HOST_JAILED', `host ${host.toBase58()} is jailed (it was penalized for not proving uptime) and can serve no leases: withdraw its remaining stake (decloud-node withdraw) and register with a new operator key`, { cause });
+  return new ProverError('HOST_JAILED', `host ${host.toBase58()} is jailed (it was penalized for not proving uptime) and can serve no leases: once its jail time is over (decloud-node status shows when), withdraw the remaining stake (decloud-node withdraw) and register with a new operator key`, { cause });
+}
+
+/** The owner of sysvars (their accounts are always read-only to a transaction). */
+const SYSVAR_OWNER = new PublicKey('Sysvar1111111111111111111111111111111111111');
+
+export function ownerCannotReceive(owner: PublicKey, what: string, cause?: unknown): ProverError {
+  return new ProverError('OWNER_CANNOT_RECEIVE', `the owner ${owner.toBase58()} cannot receive lamports (it is ${what}), so the program refuses it as the host's payout address (OwnerCannotReceive): set "owner" in the node's config.json (or DECLOUD_OWNER) to a wallet address you control (decloud-node init --owner <pubkey> --force), or remove it to be paid to the operator key, then start again; nothing was registered`, { cause });
 }
 
 function insufficientSol(operator: PublicKey, balance: bigint, needed: bigint, cause?: unknown): ProverError {

@@ -1,12 +1,12 @@
-export { HostRegistration } from './host-registration.js';
+export { HostRegistration, ownerCannotReceive } from './host-registration.js';
 export type { HostRegistrationInit, RegistrationResult } from './host-registration.js';
 export { ReceiptCollector } from './receipt-collector.js';
 export type { FlushReport, ReceiptCollectorInit, ReceiptOutcome } from './receipt-collector.js';
-export { checkReceiptShape, receiptProof, receiptSignedBy } from './receipt.js';
+export { checkReceiptShape, receiptProof, receiptSignedBy, receiptSigner } from './receipt.js';
 export type { Receipt } from './receipt.js';
 export { Settler } from './settler.js';
 export type { Settlement, SettlerInit } from './settler.js';
-export { RewardClaimer } from './reward-claimer.js';
+export { RewardClaimer, paidOut } from './reward-claimer.js';
 export type { RewardClaimerInit } from './reward-claimer.js';
 export { postAttestations } from './attestations.js';
 export type { Attestation, AttestationReport } from './attestations.js';

@@ -1,17 +1,19 @@
 /**
- * Collects renters' receipts: each is checked against the lease's renter key here, before
- * anything is sent (a forged receipt is refused with its reason and never costs a fee);
- * only the newest per lease is kept, and the pending ones are posted on an interval.
+ * Collects renters' receipts: each is checked against the lease's renter and delegate keys
+ * here, before anything is sent (a forged receipt is refused with its reason and never
+ * costs a fee); only the newest per lease is kept, and the pending ones are posted on an
+ * interval, each with the key that signed it.
  */
-import { PublicKey } from '@solana/web3.js';
+import type { PublicKey } from '@solana/web3.js';
 import { DecloudProgramError } from '@decloud/sdk/chain/index';
+import { leaseSigners, signersText } from '../leases/lease-signers.js';
 import { PeriodicTask } from '../leases/periodic-task.js';
 import { bounded } from '../leases/signal.js';
 import type { LeaseProofs, Signalled } from '../leases/lease-manager.js';
 import { checkSignsAsOperator, messageOf, nowSecs } from './components.js';
 import type { ProverComponents } from './components.js';
 import { ProverError } from './errors.js';
-import { checkReceiptShape, receiptProof, receiptSignedBy } from './receipt.js';
+import { checkReceiptShape, receiptProof, receiptSigner } from './receipt.js';
 import type { Receipt } from './receipt.js';
 
 export interface ReceiptCollectorInit {
@@ -36,11 +38,18 @@ export interface FlushReport {
 }
 
 interface LeaseParties {
-  renter: PublicKey;
+  /** the renter, and its delegate when the lease has one */
+  signers: PublicKey[];
+}
+
+/** A verified receipt and the key that signed it (what post_proof's Ed25519 check names). */
+interface HeldReceipt {
+  receipt: Receipt;
+  signer: PublicKey;
 }
 
 export class ReceiptCollector implements LeaseProofs {
-  private readonly pending = new Map<string, Receipt>();
+  private readonly pending = new Map<string, HeldReceipt>();
   private readonly posted = new Map<string, bigint>();
   private readonly leases = new Map<string, LeaseParties>();
   private readonly hostAddress: PublicKey;
@@ -64,25 +73,26 @@ export class ReceiptCollector implements LeaseProofs {
 
   /** Receipts waiting to be posted, newest per lease. */
   pendingReceipts(): Receipt[] {
-    return [...this.pending.values()];
+    return [...this.pending.values()].map((held) => held.receipt);
   }
 
   /** Verifies and keeps a receipt. Throws ProverError for a forged, malformed, early or foreign one. */
   async submit(receipt: Receipt, { signal }: Signalled = {}): Promise<ReceiptOutcome> {
     checkReceiptShape(receipt);
     const lease = receipt.lease.toBase58();
-    const { renter } = await this.partiesOf(receipt.lease, signal);
-    if (!receiptSignedBy(receipt, renter)) {
+    const { signers } = await this.partiesOf(receipt.lease, signal);
+    const signer = receiptSigner(receipt, signers);
+    if (!signer) {
       this.c.log.warn({ lease, until: receipt.until.toString() }, 'forged receipt refused');
-      throw new ProverError('FORGED_RECEIPT', `the receipt for lease ${lease} until ${receipt.until} is not signed by the lease's renter ${renter.toBase58()}: refused, never posted`);
+      throw new ProverError('FORGED_RECEIPT', `the receipt for lease ${lease} until ${receipt.until} is not signed by the lease's ${signersText(signers)}: refused, never posted`);
     }
     const latest = nowSecs(this.c) + this.maxSkew;
     if (receipt.until > latest) {
       throw new ProverError('RECEIPT_IN_FUTURE', `the receipt for lease ${lease} vouches until ${receipt.until}, more than ${this.maxSkew} s past this host's clock (${latest - this.maxSkew}): check the renter's and the host's clocks`);
     }
-    const newest = maxOf(this.pending.get(lease)?.until, this.posted.get(lease));
+    const newest = maxOf(this.pending.get(lease)?.receipt.until, this.posted.get(lease));
     if (newest !== undefined && receipt.until <= newest) return 'stale';
-    this.pending.set(lease, receipt);
+    this.pending.set(lease, { receipt, signer });
     return 'accepted';
   }
 
@@ -105,16 +115,16 @@ export class ReceiptCollector implements LeaseProofs {
   }
 
   private async postPending(lease: string, report: FlushReport, signal: AbortSignal | undefined): Promise<void> {
-    const receipt = this.pending.get(lease);
-    const parties = this.leases.get(lease);
-    if (!receipt || !parties) return;
+    const held = this.pending.get(lease);
+    if (!held) return;
+    const { receipt, signer } = held;
     if (receipt.until > nowSecs(this.c)) {
       report.kept.push(lease); // the program refuses time that has not passed yet
       return;
     }
     try {
-      await bounded(this.c.chain.postReceipt(receipt.lease, this.c.operator.publicKey, receipt.until, receiptProof(receipt, parties.renter)), signal);
-      this.settle(lease, receipt, 'posted', report);
+      await bounded(this.c.chain.postReceipt(receipt.lease, this.c.operator.publicKey, receipt.until, receiptProof(receipt, signer)), signal);
+      this.settle(lease, held, 'posted', report);
     } catch (err) {
       if (signal?.aborted) throw err;
       if (!(err instanceof DecloudProgramError)) {
@@ -122,7 +132,7 @@ export class ReceiptCollector implements LeaseProofs {
         report.kept.push(lease);
       } else if (err.errorName === 'ProofStale') {
         this.c.log.debug({ lease, until: receipt.until.toString() }, 'receipt already covered on-chain');
-        this.settle(lease, receipt, 'stale', report);
+        this.settle(lease, held, 'stale', report);
       } else if (err.errorName === 'ProofInFuture') {
         report.kept.push(lease); // the chain's clock lags this host's
       } else {
@@ -135,14 +145,14 @@ export class ReceiptCollector implements LeaseProofs {
     }
   }
 
-  private settle(lease: string, receipt: Receipt, outcome: 'posted' | 'stale', report: FlushReport): void {
+  private settle(lease: string, held: HeldReceipt, outcome: 'posted' | 'stale', report: FlushReport): void {
     // A newer receipt may have arrived while this one was in flight: keep that one.
-    if (this.pending.get(lease) === receipt) this.pending.delete(lease);
-    this.posted.set(lease, maxOf(this.posted.get(lease), receipt.until) ?? receipt.until);
+    if (this.pending.get(lease) === held) this.pending.delete(lease);
+    this.posted.set(lease, maxOf(this.posted.get(lease), held.receipt.until) ?? held.receipt.until);
     report[outcome].push(lease);
   }
 
-  /** The lease's renter, read on-chain once (it never changes); only leases of this host are accepted. */
+  /** The lease's renter and delegate, read on-chain once (they never change); only leases of this host are accepted. */
   private async partiesOf(lease: PublicKey, signal: AbortSignal | undefined): Promise<LeaseParties> {
     const key = lease.toBase58();
     const known = this.leases.get(key);
@@ -152,7 +162,7 @@ export class ReceiptCollector implements LeaseProofs {
     if (!account.host.equals(this.hostAddress)) {
       throw new ProverError('WRONG_HOST', `lease ${key} belongs to host ${account.host.toBase58()}, not this host ${this.hostAddress.toBase58()}: send the receipt to that host`);
     }
-    const parties = { renter: new PublicKey(account.renter) };
+    const parties = { signers: leaseSigners(account) };
     this.leases.set(key, parties);
     return parties;
   }

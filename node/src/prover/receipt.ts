@@ -9,7 +9,7 @@ export interface Receipt {
   lease: PublicKey;
   /** unix seconds the renter vouches the container answered until */
   until: bigint;
-  /** the renter's Ed25519 signature over receiptMessage(lease, until) */
+  /** the Ed25519 signature of the lease's renter or delegate over receiptMessage(lease, until) */
   signature: Uint8Array;
 }
 
@@ -27,13 +27,18 @@ export function checkReceiptShape(receipt: Receipt): void {
   }
 }
 
-/** The exact bytes the program checks, so a receipt that verifies here verifies on-chain too. */
-export function receiptProof(receipt: Receipt, renter: PublicKey): SignedProof {
-  return { signer: renter, message: receiptMessage(receipt.lease, receipt.until), signature: receipt.signature };
+/** The exact bytes the program checks, with the key that signed them, so a receipt that verifies here verifies on-chain too. */
+export function receiptProof(receipt: Receipt, signer: PublicKey): SignedProof {
+  return { signer, message: receiptMessage(receipt.lease, receipt.until), signature: receipt.signature };
 }
 
-export function receiptSignedBy(receipt: Receipt, renter: PublicKey): boolean {
-  const proof = receiptProof(receipt, renter);
+export function receiptSignedBy(receipt: Receipt, signer: PublicKey): boolean {
+  const proof = receiptProof(receipt, signer);
   // The message carries its own domain (decloud/receipt/v1), so none is prefixed here.
-  return verifySolanaSignature('', proof.message, proof.signature, renter.toBytes());
+  return verifySolanaSignature('', proof.message, proof.signature, signer.toBytes());
+}
+
+/** Which of `keys` (the lease's renter, then its delegate) signed the receipt; undefined for none. */
+export function receiptSigner(receipt: Receipt, keys: PublicKey[]): PublicKey | undefined {
+  return keys.find((key) => receiptSignedBy(receipt, key));
 }

@@ -1,4 +1,8 @@
-/** Settles, on an interval, every open lease of this host with proven time not yet paid. */
+/**
+ * Settles, on an interval, every open lease of this host with proven time not yet paid: the
+ * program moves rate x newly proven seconds out of escrow, the fee into the reward pool and
+ * the rest into the host account (payable), which the RewardClaimer pays out to the owner.
+ */
 import type { PublicKey } from '@solana/web3.js';
 import { PeriodicTask } from '../leases/periodic-task.js';
 import { bounded, throwIfAborted } from '../leases/signal.js';
@@ -13,7 +17,7 @@ export interface SettlerInit {
 
 export interface Settlement {
   lease: string;
-  /** lamports moved out of escrow: rate x newly settled seconds (the owner gets it minus the protocol fee) */
+  /** lamports moved out of escrow: rate x newly settled seconds (the host account gets it minus the lease's protocol fee) */
   amount: bigint;
 }
 

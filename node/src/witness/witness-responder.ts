@@ -2,9 +2,10 @@
  * The host's side of `/decloud/witness/1.0.0`: answers challenges from the witnesses the
  * program config lists (the challenger's peer id is its Ed25519 key, authenticated by the
  * connection), signing the state of its leases with the operator key, and hands every
- * valid attestation the challenge carries to `onAttestation` (the daemon posts them with
- * postAttestations). Junk, strangers and slow peers get a refusal or a reset, never a crash.
- */
+ * valid attestation the challenge carries (one per lease the witness saw running, signed
+ * over this host's operator key, that lease and the epoch) to `onAttestation` (the daemon
+ * posts each for its own lease with postAttestations). Junk, strangers and slow peers get a
+ * refusal or a reset, never a crash. */
 import type { AbortOptions, Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
 import type { LengthPrefixedStream } from '@libp2p/utils';
@@ -32,7 +33,7 @@ export interface WitnessResponderInit {
   chain: Pick<DecloudChain, 'fetchConfig'>;
   /** The host's leases now: a running container is what earns an attestation. */
   leases: (options: AbortOptions) => LeaseReport[] | Promise<LeaseReport[]>;
-  /** A valid attestation from a configured witness, once per (witness, epoch). */
+  /** A valid attestation from a configured witness, once per (witness, lease, epoch). */
   onAttestation: (attestation: Attestation) => void | Promise<void>;
   /** Deadline of one exchange (default 5 s). */
   timeoutMs?: number;
@@ -54,8 +55,8 @@ export interface WitnessResponder {
 }
 
 export const DEFAULT_RESPONDER_TIMEOUT_MS = 5_000;
-/** (witness, epoch) pairs remembered, so an attestation redelivered after a lost answer is handed over once. */
-const SEEN_ATTESTATIONS = 1024;
+/** (witness, lease, epoch) triples remembered, so an attestation redelivered after a lost answer is handed over once. */
+const SEEN_ATTESTATIONS = 4096;
 
 export async function registerWitnessResponder(init: WitnessResponderInit): Promise<WitnessResponder> {
   const events = new TypedEvents<WitnessResponderEvents>();
@@ -106,11 +107,12 @@ export async function registerWitnessResponder(init: WitnessResponderInit): Prom
   }
 
   function accept(carried: CarriedAttestation, witness: Uint8Array, peer: PeerId): void {
-    const attestation: Attestation = { epoch: carried.epoch, witness: new PublicKey(witness), signature: carried.signature };
-    const key = `${attestation.witness.toBase58()}:${carried.epoch}`;
+    const lease = new PublicKey(carried.lease);
+    const attestation: Attestation = { lease, epoch: carried.epoch, witness: new PublicKey(witness), signature: carried.signature };
+    const key = `${attestation.witness.toBase58()}:${lease.toBase58()}:${carried.epoch}`;
     if (seen.has(key)) return;
-    if (!verifySolanaSignature('', attestationMessage(operator, carried.epoch), carried.signature, witness)) {
-      events.emit('failed', { peer, error: new Error(`witness ${attestation.witness.toBase58()} sent an attestation for epoch ${carried.epoch} that is not its signature over (host ${operator.toBase58()}, epoch ${carried.epoch}): dropped`) });
+    if (!verifySolanaSignature('', attestationMessage(operator, lease, carried.epoch), carried.signature, witness)) {
+      events.emit('failed', { peer, error: new Error(`witness ${attestation.witness.toBase58()} sent an attestation for lease ${lease.toBase58()} in epoch ${carried.epoch} that is not its signature over (host ${operator.toBase58()}, that lease, epoch ${carried.epoch}): dropped`) });
       return;
     }
     seen.add(key);

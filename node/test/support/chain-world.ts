@@ -8,20 +8,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
-import type { PublicKey } from '@solana/web3.js';
+import anchor from '@coral-xyz/anchor';
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram } from '@solana/web3.js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { startLocalChain } from '@decloud/bootstrap/src/chain/index.js';
 import type { LocalChain } from '@decloud/bootstrap/src/chain/index.js';
 import { decloudProgram, defaultGenesis, initializeDecloud } from '@decloud/bootstrap/src/chain/decloud-genesis.js';
 import type { DecloudGenesis } from '@decloud/bootstrap/src/chain/decloud-genesis.js';
-import { DecloudChain, receiptMessage, signProof } from '@decloud/sdk/chain/index';
-import { signQuote } from '@decloud/sdk/quotes/index';
+import {
+  DecloudChain, attestationMessage, heartbeatMessage, newLeaseId, proofVerifyInstruction, receiptMessage, signProof, termsMessage,
+} from '@decloud/sdk/chain/index';
+import type { LeaseTerms } from '@decloud/sdk/chain/index';
+import { leaseTermsOf, signQuote } from '@decloud/sdk/quotes/index';
 import type { Quote, QuoteTerms } from '@decloud/sdk/quotes/index';
 import type { ResourceRequest } from '@decloud/sdk/offers/types';
 import { DockerRuntime, LABELS } from '../../src/runtime/index.js';
-import type { Receipt } from '../../src/prover/index.js';
+import type { Attestation, Receipt } from '../../src/prover/index.js';
 import { fundedKeypair as funded } from '@decloud/bootstrap/src/chain/faucet.js';
 
 export const IMAGE = 'decloud/busybox:local';
@@ -39,9 +42,14 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** The program's smallest grace: a penalty needs more than two witness-alive unproven epochs. */
+export const GRACE_EPOCHS = 2;
+
 export async function startWorld(overrides: Partial<DecloudGenesis> = {}): Promise<World> {
   const witness = Keypair.generate();
-  const genesis: DecloudGenesis = { ...defaultGenesis, proofEpochSecs: EPOCH_SECS, graceEpochs: 1, witnesses: [witness.publicKey], rewardFund: 50n * SOL, ...overrides };
+  const genesis: DecloudGenesis = {
+    ...defaultGenesis, proofEpochSecs: EPOCH_SECS, graceEpochs: GRACE_EPOCHS, witnesses: [witness.publicKey], rewardFund: 50n * SOL, ...overrides,
+  };
   const chain = await startLocalChain({ port: 0, programs: [decloudProgram()] });
   await initializeDecloud(chain, genesis);
   const connection = new Connection(chain.rpcUrl, 'confirmed');
@@ -72,7 +80,14 @@ export interface QuoteOptions {
   image?: string;
   resources?: ResourceRequest;
   expiresAt?: number;
+  /** default a fresh one (newLeaseId) */
+  leaseId?: bigint;
+  /** the renter's session key for the lease; default none */
+  delegate?: PublicKey;
 }
+
+/** The host's signature of each quote made here (what the quote protocol sends with it), by terms hash. */
+const quoteSignatures = new Map<string, Uint8Array>();
 
 /** Terms the host signs for `renter` (what the quote protocol would answer). */
 export function quoteFor(host: Keypair, renter: PublicKey, options: QuoteOptions = {}): Quote {
@@ -82,6 +97,8 @@ export function quoteFor(host: Keypair, renter: PublicKey, options: QuoteOptions
     version: 1,
     host: host.publicKey.toBase58(),
     renter: renter.toBase58(),
+    leaseId: options.leaseId ?? newLeaseId(renter),
+    delegate: (options.delegate ?? PublicKey.default).toBase58(),
     lamportsPerSecond,
     deposit: lamportsPerSecond * BigInt(durationSecs),
     durationSecs,
@@ -90,24 +107,44 @@ export function quoteFor(host: Keypair, renter: PublicKey, options: QuoteOptions
     expiresAt: options.expiresAt ?? Date.now() + 120_000,
     nonce: randomBytes(16),
   };
-  return signQuote(terms, host.secretKey).quote;
+  const signed = signQuote(terms, host.secretKey);
+  quoteSignatures.set(Buffer.from(signed.quote.termsHash).toString('hex'), signed.signature);
+  return signed.quote;
 }
 
-export interface OpenOptions {
-  hostOperator?: PublicKey;
-  rate?: bigint;
-  durationSecs?: bigint;
-  termsHash?: Uint8Array;
-}
+/** Terms other than the quote's a renter may try, and who signs them (default: the quote's own signature, so the program refuses them). */
+export type OpenOptions = Partial<Omit<LeaseTerms, 'renter'>> & { signWith?: Keypair };
 
-/** The renter opens a lease on-chain with the quote's terms (or the overrides a dishonest renter picks). */
+/**
+ * The renter opens a lease on-chain with the quote's terms and the host's signature over them;
+ * `options` changes terms and signs them with `signWith`: the host's key (a host whose store
+ * holds another quote), or another key (a dishonest renter: its own Ed25519 instruction goes
+ * straight to the program, which refuses it with TermsNotSigned).
+ */
 export async function openLeaseFor(renter: DecloudChain, quote: Quote, hostOperator: PublicKey, options: OpenOptions = {}): Promise<PublicKey> {
-  const { lease } = await renter.openLease({
-    hostOperator: options.hostOperator ?? hostOperator,
-    rate: options.rate ?? quote.lamportsPerSecond,
-    durationSecs: options.durationSecs ?? BigInt(quote.durationSecs),
-    termsHash: options.termsHash ?? quote.termsHash,
-  });
+  const { signWith, ...changes } = options;
+  const terms = { ...leaseTermsOf(quote), hostOperator, ...changes, renter: renter.wallet };
+  if (signWith && !signWith.publicKey.equals(terms.hostOperator)) return openLeaseSignedBy(renter, terms, signWith);
+  const hostSignature = signWith
+    ? signProof(signWith.secretKey, signWith.publicKey, termsMessage(terms)).signature
+    : quoteSignatures.get(Buffer.from(quote.termsHash).toString('hex'));
+  if (!hostSignature) throw new Error('openLeaseFor: a quote made by quoteFor (its signature is kept there)');
+  const { lease } = await renter.openLease({ ...terms, hostSignature });
+  return lease;
+}
+
+/** open_lease after an Ed25519 instruction by `signer` (not the host operator), as the SDK would never send it. */
+async function openLeaseSignedBy(renter: DecloudChain, terms: LeaseTerms, signer: Keypair): Promise<PublicKey> {
+  const lease = renter.leaseAddress(renter.wallet, terms.leaseId);
+  const bn = (n: bigint) => new anchor.BN(n.toString());
+  const ix = await renter.program.methods
+    .openLease(bn(terms.leaseId), bn(terms.rate), bn(terms.durationSecs), bn(terms.quoteExpiresAt), terms.delegate, Array.from(terms.termsHash))
+    .accountsPartial({
+      renter: renter.wallet, config: renter.config, host: renter.hostAddress(terms.hostOperator), lease,
+      systemProgram: SystemProgram.programId, instructions: SYSVAR_INSTRUCTIONS_PUBKEY,
+    })
+    .instruction();
+  await renter.send([proofVerifyInstruction(signProof(signer.secretKey, signer.publicKey, termsMessage(terms))), ix]);
   return lease;
 }
 
@@ -118,6 +155,30 @@ export async function openLeaseFor(renter: DecloudChain, quote: Quote, hostOpera
 export async function nextBlockhash(connection: Connection): Promise<void> {
   const { blockhash } = await connection.getLatestBlockhash();
   await waitFor('a new blockhash', async () => ((await connection.getLatestBlockhash()).blockhash !== blockhash ? true : undefined));
+}
+
+/**
+ * Posts the world's witness heartbeat for each ended `epochs` (the evidence a penalty needs
+ * that the witnesses were alive), from the witness key, funded on first use.
+ */
+export async function heartbeats(world: World, epochs: bigint[]): Promise<void> {
+  const chain = clientOf(world.connection, world.witness);
+  if ((await balanceOf(world.connection, world.witness.publicKey)) < SOL / 10n) {
+    await world.connection.confirmTransaction(await world.connection.requestAirdrop(world.witness.publicKey, Number(SOL)), 'confirmed');
+  }
+  for (const epoch of epochs) await chain.postHeartbeat(epoch, signProof(world.witness.secretKey, world.witness.publicKey, heartbeatMessage(epoch)));
+}
+
+/** Epochs `from` to `to`, both included. */
+export function epochRange(from: bigint, to: bigint): bigint[] {
+  const out: bigint[] = [];
+  for (let e = from; e <= to; e++) out.push(e);
+  return out;
+}
+
+/** The witness's attestation of `lease` of `operator`'s host in `epoch`. */
+export function attestationBy(witness: Keypair, operator: PublicKey, lease: PublicKey, epoch: bigint): Attestation {
+  return { lease, epoch, witness: witness.publicKey, signature: signProof(witness.secretKey, witness.publicKey, attestationMessage(operator, lease, epoch)).signature };
 }
 
 export function receiptBy(renter: Keypair, lease: PublicKey, until: bigint): Receipt {

@@ -6,7 +6,7 @@
 import type { Keypair } from '@solana/web3.js';
 import type { DecloudChain } from '@decloud/sdk/chain/index';
 import { createLeaseManager, LevelLeaseStore } from '../../src/leases/index.js';
-import type { LeaseManager, LeaseManagerInit } from '../../src/leases/index.js';
+import type { LeaseManager, LeaseManagerComponents, LeaseManagerInit } from '../../src/leases/index.js';
 import { HostRegistration, ReceiptCollector } from '../../src/prover/index.js';
 import type { Runtime } from '../../src/runtime/index.js';
 import { SOL, clientOf, funded, silentLog } from './chain-world.js';
@@ -24,7 +24,9 @@ export interface HostNode {
   close(): Promise<void>;
 }
 
-export async function startHostNode(world: World, runtime: Runtime, storePath: string, init: LeaseManagerInit = {}): Promise<HostNode> {
+export async function startHostNode(
+  world: World, runtime: Runtime, storePath: string, init: LeaseManagerInit = {}, extra: Pick<LeaseManagerComponents, 'capacityShortfall'> = {},
+): Promise<HostNode> {
   const operator = await funded(world.connection, 10);
   const owner = await funded(world.connection, 1);
   const chain = clientOf(world.connection, operator);
@@ -37,7 +39,7 @@ export async function startHostNode(world: World, runtime: Runtime, storePath: s
     store: await LevelLeaseStore.open(storePath),
     collector: new ReceiptCollector(components),
   } as HostNode;
-  const build = () => createLeaseManager({ ...components, store: node.store, runtime, proofs: node.collector }, { stopGraceSeconds: 1, ...init });
+  const build = () => createLeaseManager({ ...components, ...extra, store: node.store, runtime, proofs: node.collector }, { stopGraceSeconds: 1, ...init });
   node.manager = build();
   node.restart = async () => {
     await node.manager.stop();

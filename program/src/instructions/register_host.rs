@@ -4,7 +4,8 @@
 //! holding its rent plus the stake (paid by the operator), status Registered. `peer_id` must
 //! be the operator key's libp2p identity, so an offer signed on the network is bound to this
 //! account. The owner (payout address) must be able to receive: writable in this transaction
-//! (the runtime demotes sysvars and programs to read-only) and not executable.
+//! (the runtime demotes sysvars and programs to read-only), not executable, and not the host
+//! account itself.
 //!
 //! Accounts: 0 operator (signer, writable), 1 owner (writable), 2 config, 3 host (writable,
 //! PDA), 4 system program.
@@ -40,8 +41,9 @@ pub fn process(input: &Input, args: &[u8]) -> ProgramResult {
     account_checks::writable_signer(&operator)?;
     account_checks::writable(&host_account)?;
     system_program::check_id(&system)?;
-    if !owner.is_writable() || owner.executable() {
-        log("the owner must be an address that can receive lamports: a wallet, not a sysvar or a program");
+    // The host account itself would pay its owner by moving lamports to itself: nothing would ever leave.
+    if !owner.is_writable() || owner.executable() || *owner.key() == *host_account.key() {
+        log("the owner must be an address that can receive lamports: a wallet, not a sysvar, a program or the host account");
         return Err(ProgramError::OwnerCannotReceive);
     }
     let program_id = input.program_id();

@@ -1,27 +1,32 @@
 /**
- * One property-test scenario's world: its parties (keypairs derived from the scenario's
- * seed), the real program in litesvm on its own thread (svm-thread.ts), every account
- * the scenario can touch, and the book of leases with what each escrow took in and paid out,
- * measured from balances (never from the program's own counters).
+ * One property-test scenario's world (escrow v2): its parties (keypairs derived from the
+ * scenario's seed: hosts with owners of every kind and a sock-puppet wallet each), the real
+ * program in litesvm on its own thread (svm-thread.ts), every account the scenario can touch,
+ * the model of what the program keeps beyond accounts' balances (the config in force, the
+ * pending witness set, the epochs the witnesses were seen alive in), and the book of leases
+ * with what each escrow took in and paid out, measured from balances (never from the
+ * program's own counters).
  */
 import { createHash } from 'node:crypto';
 import anchor from '@coral-xyz/anchor';
-import { Connection, Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
+import { Connection, Keypair, PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram, Transaction } from '@solana/web3.js';
 import type { TransactionInstruction } from '@solana/web3.js';
 import type { Decloud } from '@decloud/sdk/chain/idl';
-import { CONFIG, HOST_LEN, IDL, LEASE_LEN, REWARD_POOL, REWARD_POOL_LEN, SOL, T0, bn } from './chain.js';
+import { CONFIG, CONFIG_LEN, HOST_LEN, IDL, LEASE_LEN, PROGRAM_DATA, PROGRAM_ID, REWARD_POOL, REWARD_POOL_LEN, SOL, T0, bn } from './chain.js';
 import type { ConfigParams, DecloudProgram } from './chain.js';
-import { decodeHost, decodeLease, decodePool } from './accounts.js';
-import type { HostState, LeaseState, PoolState } from './accounts.js';
-import { hostAddress, leaseAddress } from './fixtures.js';
+import { decodeConfig, decodeHost, decodeLease, decodePool } from './accounts.js';
+import type { ConfigState, HostState, LeaseState, PoolState } from './accounts.js';
+import { hasLeaseAddress, hostAddress, leaseAddress, leaseSeeds } from './fixtures.js';
 import { keypairFromSeed, signAndSerialize } from './native-ed25519.js';
 import type { SvmThread, WireAccount, WireOutcome } from './svm-thread.js';
-import type { Scenario } from './rental-scenario.js';
+import type { OwnerKind, Scenario } from './rental-scenario.js';
 
 const { AnchorProvider, Program, Wallet } = anchor;
 
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 const ED25519_PROGRAM = 'Ed25519SigVerify111111111111111111111111111';
+/** Epochs of liveness the reward pool remembers (alive_bits). */
+export const ALIVE_WINDOW = 64n;
 
 const addressTexts = new WeakMap<PublicKey, string>();
 
@@ -48,7 +53,18 @@ function roleKeypair(keySeed: number, role: string): Keypair {
   return keypair;
 }
 
-export interface HostActor { operator: Keypair; owner: Keypair; host: PublicKey }
+export interface HostActor {
+  index: number;
+  operator: Keypair;
+  ownerKind: OwnerKind;
+  /** the payout address it names */
+  owner: PublicKey;
+  /** the owner's key, when the owner is a wallet the scenario holds */
+  ownerKey?: Keypair;
+  host: PublicKey;
+  /** a wallet the host's operator controls, renting from its own host */
+  puppet: Keypair;
+}
 
 /** A lease the scenario opened, with its escrow's books kept from measured balances. */
 export interface LeaseRecord {
@@ -57,14 +73,17 @@ export interface LeaseRecord {
   hostIndex: number;
   leaseId: bigint;
   rate: bigint;
+  delegate: Keypair | null;
+  /** the host index whose puppet rents it (a self-lease) */
+  puppetOf?: number;
   open: boolean;
   /** what the renter put into the lease account (rent + deposit + top-ups) */
   escrowIn: bigint;
-  /** what went back to the renter when the lease closed (slash share excluded) */
+  /** what went back to the renter when the lease closed */
   refunded: bigint;
-  /** what the host's owner received from this lease */
-  ownerReceived: bigint;
-  /** what this lease paid into the reward pool */
+  /** what the host account received from this lease (its share of the proven time) */
+  hostReceived: bigint;
+  /** what this lease paid into the reward pool (fees) */
   fees: bigint;
   /** the lease account as last read while open */
   last?: LeaseState;
@@ -102,6 +121,19 @@ export class View {
     if (!account) throw new Error('the reward pool does not exist');
     return decodePool(account.data);
   }
+
+  config(): ConfigState {
+    const account = this.account(CONFIG);
+    if (!account) throw new Error('the config does not exist');
+    return decodeConfig(account.data);
+  }
+}
+
+/** The config as the model keeps it: the parameters in force and the witness sets. */
+export interface ConfigModel extends ConfigParams {
+  witnesses: Keypair[];
+  next: Keypair[] | null;
+  nextAt: bigint;
 }
 
 let sharedProgram: DecloudProgram | undefined;
@@ -119,7 +151,8 @@ export class RentalWorld {
   readonly funder: Keypair;
   readonly stranger: Keypair;
   readonly nonWitness: Keypair;
-  readonly witnesses: Keypair[];
+  /** every key that is or may become a witness: the initial ones, then one spare for rotations */
+  readonly witnessKeys: Keypair[];
   readonly renters: Keypair[];
   readonly hosts: HostActor[];
   readonly leases: LeaseRecord[] = [];
@@ -127,7 +160,15 @@ export class RentalWorld {
   readonly retired: LeaseRecord[] = [];
   /** the target of lease actions before any lease exists: an address nobody opened */
   readonly phantom: LeaseRecord;
-  readonly rent: { lease: bigint; host: bigint; pool: bigint; wallet: bigint };
+  readonly rent: { lease: bigint; host: bigint; pool: bigint; config: bigint; wallet: bigint };
+  readonly config: ConfigModel;
+  /** epochs a witness was seen alive in (heartbeats and attestations), and the newest */
+  readonly alive = new Set<bigint>();
+  newestAlive = -1n;
+  /** lamports sent to the pool and the config outside the program's bookkeeping (claims to a pool or config owner, gifts) */
+  donations = { pool: 0n, config: 0n };
+  /** per host: rewards by epoch, slashes, gifts to its owner, from measured balances */
+  readonly hostBooks: { rewards: Map<bigint, bigint>; slashed: bigint; gifts: bigint }[];
   now = T0;
   private readonly tracked = new Map<string, PublicKey>();
   /** the plain (system-owned, data-less) accounts: every party's keypair address */
@@ -141,28 +182,41 @@ export class RentalWorld {
     this.funder = key('funder');
     this.stranger = key('stranger');
     this.nonWitness = key('non-witness');
-    this.witnesses = Array.from({ length: scenario.witnessCount }, (_, i) => key(`witness ${i}`));
+    this.witnessKeys = Array.from({ length: scenario.witnessCount + 1 }, (_, i) => key(`witness ${i}`));
     this.renters = Array.from({ length: scenario.renterCount }, (_, i) => key(`renter ${i}`));
     this.hosts = scenario.hostStarts.map((_, i) => {
       const operator = key(`operator ${i}`);
-      return { operator, owner: key(`owner ${i}`), host: hostAddress(operator.publicKey) };
+      const kind = scenario.ownerKinds[i % scenario.ownerKinds.length] ?? 'wallet';
+      const wallet = key(`owner ${i}`);
+      const renter = this.renters[i % this.renters.length] as Keypair;
+      const [owner, ownerKey]: [PublicKey, Keypair | undefined] = {
+        wallet: [wallet.publicKey, wallet], empty: [wallet.publicKey, wallet], readonly: [wallet.publicKey, wallet],
+        operator: [operator.publicKey, operator], renter: [renter.publicKey, renter], config: [CONFIG, undefined], pool: [REWARD_POOL, undefined],
+        sysvar: [SYSVAR_CLOCK_PUBKEY, undefined], program: [PROGRAM_ID, undefined],
+      }[kind] as [PublicKey, Keypair | undefined];
+      return { index: i, operator, ownerKind: kind, owner, ownerKey, host: hostAddress(operator.publicKey), puppet: key(`puppet ${i}`) };
     });
+    this.hostBooks = this.hosts.map(() => ({ rewards: new Map(), slashed: 0n, gifts: 0n }));
     this.program = program(this.payer);
-    const first = this.renters[0] as Keypair;
-    this.phantom = newLeaseRecord(leaseAddress(first.publicKey, 0n), first, 0, 0n, 1n);
-    this.rent = { lease: svm.rent(LEASE_LEN), host: svm.rent(HOST_LEN), pool: svm.rent(REWARD_POOL_LEN), wallet: svm.rent(0n) };
+    // Nobody opens leases as the stranger: its lease address stays empty.
+    this.phantom = newLeaseRecord(leaseAddress(this.stranger.publicKey, leaseIdFrom0(this.stranger.publicKey)), this.stranger, 0, 0n, 1n, null);
+    this.rent = { lease: svm.rent(LEASE_LEN), host: svm.rent(HOST_LEN), pool: svm.rent(REWARD_POOL_LEN), config: svm.rent(CONFIG_LEN), wallet: svm.rent(0n) };
+    const { params } = scenario;
+    this.config = { ...params, witnesses: this.witnessKeys.slice(0, scenario.witnessCount), next: null, nextAt: 0n };
   }
 
-  /** A fresh chain with the program, funded wallets and the config initialized with the scenario's parameters. */
+  /** A fresh chain with the program (upgrade authority: the world's authority), funded wallets and the config initialized. */
   static async create(svm: SvmThread, scenario: Scenario): Promise<RentalWorld> {
-    svm.reset(T0);
     const world = new RentalWorld(svm, scenario);
+    svm.reset(T0, world.authority.publicKey);
     svm.airdrop(world.payer.publicKey, 1_000n * SOL);
-    const fundedOwners = world.hosts.filter((_, i) => scenario.ownerFunded[i] ?? true).map((h) => h.owner);
-    for (const wallet of [world.authority, world.funder, world.stranger, ...world.renters, ...world.hosts.map((h) => h.operator), ...fundedOwners]) {
-      svm.airdrop(wallet.publicKey, 100n * SOL);
-    }
-    const wallets = [world.authority, world.funder, world.stranger, world.nonWitness, ...world.witnesses, ...world.renters, ...world.hosts.flatMap((h) => [h.operator, h.owner])];
+    const fundedOwners = world.hosts.filter((h) => h.ownerKind === 'wallet' || h.ownerKind === 'readonly').map((h) => h.ownerKey as Keypair);
+    const funded = [world.authority, world.funder, world.stranger, ...world.renters, ...world.hosts.flatMap((h) => [h.operator, h.puppet]), ...fundedOwners];
+    for (const wallet of funded) svm.airdrop(wallet.publicKey, 100n * SOL);
+    const wallets = [
+      world.authority, world.funder, world.stranger, world.nonWitness, ...world.witnessKeys, ...world.renters,
+      ...world.hosts.flatMap((h) => [h.operator, h.puppet, ...(h.ownerKey ? [h.ownerKey] : [])]),
+    ];
     for (const wallet of wallets) world.wallets.add(addressText(wallet.publicKey));
     for (const address of [...wallets.map((w) => w.publicKey), ...world.hosts.map((h) => h.host), CONFIG, REWARD_POOL, world.phantom.address]) world.track(address);
     const sent = world.send([await world.initializeInstruction(scenario.params)], [world.authority]);
@@ -171,7 +225,7 @@ export class RentalWorld {
   }
 
   get params(): ConfigParams {
-    return this.scenario.params;
+    return this.config;
   }
 
   isWallet(address: string): boolean {
@@ -206,6 +260,33 @@ export class RentalWorld {
     this.svm.setTime(this.now);
   }
 
+  /** The proof epoch the clock is in. */
+  epoch(): bigint {
+    return this.now / this.config.proofEpochSecs;
+  }
+
+  /** The witnesses whose signatures count now (the pending set once its time has come). */
+  witnessesAt(now: bigint): Keypair[] {
+    return this.config.next && this.config.nextAt !== 0n && now >= this.config.nextAt ? this.config.next : this.config.witnesses;
+  }
+
+  isWitness(key: Keypair, now: bigint): boolean {
+    return this.witnessesAt(now).some((w) => w.publicKey.equals(key.publicKey));
+  }
+
+  /** Records that `epoch` was seen alive, as the pool's alive bits do. */
+  markAlive(epoch: bigint): void {
+    this.alive.add(epoch);
+    if (epoch > this.newestAlive) this.newestAlive = epoch;
+  }
+
+  /** Alive epochs in first..=last that the pool still remembers (within 64 of the newest). */
+  aliveIn(first: bigint, last: bigint): bigint {
+    let count = 0n;
+    for (const e of this.alive) if (e >= first && e <= last && this.newestAlive - e < ALIVE_WINDOW) count += 1n;
+    return count;
+  }
+
   /** The lease an action's index names among the open ones (among all with `anyLease`, or when none is open); the phantom one before any exists. */
   leaseAt(index: number, anyLease: boolean): LeaseRecord {
     const open = this.leases.filter((l) => l.open);
@@ -234,17 +315,32 @@ export class RentalWorld {
     this.leases.push(record);
   }
 
-  /** The record of a lease about to be opened (tracked now, so a failed open is checked too). */
-  plannedLease(renter: Keypair, hostIndex: number, leaseId: bigint, rate: bigint): LeaseRecord {
-    const record = newLeaseRecord(leaseAddress(renter.publicKey, leaseId), renter, hostIndex, leaseId, rate);
-    this.track(record.address);
+  /**
+   * The record of a lease about to be opened (tracked now, so a failed open is checked too).
+   * A lease id without a bump-255 address gets the seeds' canonical address instead, which
+   * open_lease must refuse.
+   */
+  plannedLease(renter: Keypair, hostIndex: number, leaseId: bigint, rate: bigint, delegate: Keypair | null, puppetOf?: number): LeaseRecord {
+    const address = hasLeaseAddress(renter.publicKey, leaseId)
+      ? leaseAddress(renter.publicKey, leaseId)
+      : PublicKey.findProgramAddressSync(leaseSeeds(renter.publicKey, leaseId), PROGRAM_ID)[0];
+    const record = newLeaseRecord(address, renter, hostIndex, leaseId, rate, delegate);
+    if (puppetOf !== undefined) record.puppetOf = puppetOf;
+    this.track(address);
+    if (delegate) this.wallets.add(addressText(delegate.publicKey));
     return record;
+  }
+
+  /** A delegate key for a lease (derived from the renter and the id, like the SDK's session keys). */
+  delegateKey(renter: Keypair, leaseId: bigint): Keypair {
+    return roleKeypair(this.scenario.keySeed, `delegate ${addressText(renter.publicKey)} ${leaseId}`);
   }
 
   private initializeInstruction(p: ConfigParams): Promise<TransactionInstruction> {
     return this.program.methods
-      .initialize(p.feeBps, bn(p.minHostStake), bn(p.proofEpochSecs), p.graceEpochs, p.slashBps, p.rewardBps, this.witnesses.map((w) => w.publicKey))
-      .accountsPartial({ authority: this.authority.publicKey, config: CONFIG, rewardPool: REWARD_POOL, systemProgram: SystemProgram.programId })
+      .initialize(bn(p.proofEpochSecs), p.feeBps, bn(p.minHostStake), p.graceEpochs, p.slashBps, p.rewardBps, bn(p.epochReward), bn(p.jailSecs),
+        this.config.witnesses.map((w) => w.publicKey))
+      .accountsPartial({ authority: this.authority.publicKey, config: CONFIG, rewardPool: REWARD_POOL, programData: PROGRAM_DATA, systemProgram: SystemProgram.programId })
       .instruction();
   }
 
@@ -255,6 +351,10 @@ export class RentalWorld {
   }
 }
 
-function newLeaseRecord(address: PublicKey, renter: Keypair, hostIndex: number, leaseId: bigint, rate: bigint): LeaseRecord {
-  return { address, renter, hostIndex, leaseId, rate, open: false, escrowIn: 0n, refunded: 0n, ownerReceived: 0n, fees: 0n };
+function leaseIdFrom0(renter: PublicKey): bigint {
+  for (let id = 0n; ; id += 1n) if (hasLeaseAddress(renter, id)) return id;
+}
+
+function newLeaseRecord(address: PublicKey, renter: Keypair, hostIndex: number, leaseId: bigint, rate: bigint, delegate: Keypair | null): LeaseRecord {
+  return { address, renter, hostIndex, leaseId, rate, delegate, open: false, escrowIn: 0n, refunded: 0n, hostReceived: 0n, fees: 0n };
 }

@@ -24,8 +24,8 @@ export interface WireOutcome {
 }
 
 export interface SvmThreadOperations {
-  /** a fresh litesvm with the program loaded and the clock at `unixTimestamp` */
-  reset: { input: { unixTimestamp: bigint }; output: null };
+  /** a fresh litesvm with the program deployed (its ProgramData naming `upgradeAuthority`) and the clock at `unixTimestamp` */
+  reset: { input: { unixTimestamp: bigint; upgradeAuthority: Uint8Array }; output: null };
   airdrop: { input: { address: Uint8Array; lamports: bigint }; output: null };
   setTime: { input: { unixTimestamp: bigint }; output: null };
   /** a signed legacy transaction, serialized */

@@ -4,25 +4,40 @@
  * trustworthy (see bootstrap/src/chain/isolated-svm.ts), so nothing here does
  * floating-point math.
  */
-import { Clock, FailedTransactionMetadata, InstructionErrorCustom, LiteSvm, TransactionErrorInstructionError } from 'litesvm/dist/internal.js';
+import { Account, Clock, FailedTransactionMetadata, InstructionErrorCustom, LiteSvm, TransactionErrorInstructionError } from 'litesvm/dist/internal.js';
+import { PublicKey } from '@solana/web3.js';
 import { serveSyncCalls, syncWorkerData } from '@decloud/bootstrap/src/chain/sync-worker.js';
 import type { SvmThreadOperations, SvmThreadProgram, WireAccount, WireOutcome } from './svm-thread-protocol.js';
 
 const { programId, elf } = syncWorkerData<SvmThreadProgram>();
 
-let svm = freshSvm();
+const UPGRADEABLE_LOADER = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
+const programData = PublicKey.findProgramAddressSync([programId], UPGRADEABLE_LOADER)[0].toBytes();
 
-function freshSvm(): LiteSvm {
+let svm = freshSvm(new Uint8Array(32));
+
+/**
+ * litesvm with the program deployed through the upgradeable loader (its addProgram does:
+ * ProgramData = u32 3 | u64 slot | u8 option | authority 32 | ELF) and `upgradeAuthority`
+ * written into the ProgramData header, as in support/chain.ts.
+ */
+function freshSvm(upgradeAuthority: Uint8Array): LiteSvm {
   const fresh = new LiteSvm();
   // Callers pick a random blockhash per transaction so that no two are ever the same.
   fresh.setBlockhashCheck(false);
   fresh.addProgram(programId, elf);
+  const account = fresh.getAccount(programData);
+  if (!account) throw new Error('litesvm no longer deploys through the upgradeable loader');
+  const data = Uint8Array.from(account.data());
+  data[12] = 1;
+  data.set(upgradeAuthority, 13);
+  fresh.setAccount(programData, new Account(account.lamports(), data, account.owner(), account.executable(), account.rentEpoch()));
   return fresh;
 }
 
 serveSyncCalls<SvmThreadOperations>({
-  reset: ({ unixTimestamp }) => {
-    svm = freshSvm();
+  reset: ({ unixTimestamp, upgradeAuthority }) => {
+    svm = freshSvm(upgradeAuthority);
     setTime(unixTimestamp);
     return null;
   },

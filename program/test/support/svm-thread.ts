@@ -23,8 +23,9 @@ export class SvmThread {
     return new SvmThread(await startIsolatedSvm<SvmThreadOperations>(siblingModule(import.meta.url, 'svm-thread-worker'), program));
   }
 
-  reset(unixTimestamp: bigint): void {
-    this.worker.call('reset', { unixTimestamp });
+  /** A fresh chain: the program deployed with `upgradeAuthority`, the clock at `unixTimestamp`. */
+  reset(unixTimestamp: bigint, upgradeAuthority: PublicKey): void {
+    this.worker.call('reset', { unixTimestamp, upgradeAuthority: upgradeAuthority.toBytes() });
   }
 
   airdrop(address: PublicKey, lamports: bigint): void {

@@ -1,9 +1,11 @@
 /**
  * Reading the local chain's history to check the program's money rules from the outside:
- * every transaction with its fee payer, fee and balance changes, and the settlements
- * (settle, close, penalize) with what went to the host's owner and to the reward pool.
+ * every transaction with its fee payer, fee and balance changes; the settlements (settle,
+ * close, penalize) with what went into the host account and into the reward pool; the
+ * claims that paid the host account out to its owner; and the proofs and heartbeats.
  */
 import anchor from '@coral-xyz/anchor';
+import { PublicKey as PublicKeyClass } from '@solana/web3.js';
 import type { Connection, PublicKey } from '@solana/web3.js';
 import { IDL, PROGRAM_ID } from '@decloud/sdk/chain/index';
 
@@ -17,7 +19,7 @@ export interface LedgerTx {
   pre: bigint[];
   post: bigint[];
   logs: string[];
-  instructions: Array<{ programId: string; data: Uint8Array }>;
+  instructions: Array<{ programId: string; data: Uint8Array; accounts: number[] }>;
 }
 
 /** The transactions that mention `address`, oldest first, leaving out signatures in `known`. */
@@ -39,7 +41,7 @@ export async function transactionsOf(connection: Connection, address: PublicKey,
       pre: tx.meta.preBalances.map(BigInt),
       post: tx.meta.postBalances.map(BigInt),
       logs: tx.meta.logMessages ?? [],
-      instructions: tx.transaction.message.compiledInstructions.map((ix) => ({ programId: keys[ix.programIdIndex]!, data: ix.data })),
+      instructions: tx.transaction.message.compiledInstructions.map((ix) => ({ programId: keys[ix.programIdIndex]!, data: ix.data, accounts: ix.accountKeyIndexes })),
     });
   }
   return txs;
@@ -69,31 +71,69 @@ export function bpsOf(amount: bigint, bps: number): bigint {
 export interface Settlement {
   signature: string;
   instruction: 'SettleLease' | 'CloseLease' | 'PenalizeHost';
-  /** rate x newly paid seconds, out of the lease's escrow */
+  /** rate x newly paid seconds, out of the lease's escrow (what the pool and the host account gained together) */
   amount: bigint;
-  /** the protocol fee, into the reward pool */
-  fee: bigint;
-  /** what the host's owner received */
-  ownerShare: bigint;
+  /** the reward pool's gain: the protocol fee (plus the slash, for a penalty) */
+  toPool: bigint;
+  /** the host account's gain: its share (minus the slash, for a penalty), held for the owner */
+  toHost: bigint;
 }
 
 const SETTLING = ['SettleLease', 'CloseLease', 'PenalizeHost'] as const;
 
-/**
- * The settlements among `txs`, read from balance changes: the pool's gain is the fee, the
- * owner's gain (plus its transaction fee when it paid one) is its share.
- */
-export function settlementsIn(txs: LedgerTx[], parties: { owner: PublicKey; pool: PublicKey }): Settlement[] {
+const instructionOf = (tx: LedgerTx, name: string): boolean => tx.logs.some((log) => log.endsWith(`Instruction: ${name}`));
+
+/** The settlements among `txs`, read from the balance changes of the host account and the reward pool. */
+export function settlementsIn(txs: LedgerTx[], parties: { host: PublicKey; pool: PublicKey }): Settlement[] {
   const found: Settlement[] = [];
   for (const tx of txs) {
     if (tx.failed) continue;
-    const instruction = SETTLING.find((name) => tx.logs.some((log) => log.endsWith(`Instruction: ${name}`)));
+    const instruction = SETTLING.find((name) => instructionOf(tx, name));
     if (instruction === undefined) continue;
-    const fee = balanceChange(tx, parties.pool);
-    const ownerShare = balanceChange(tx, parties.owner) + (tx.feePayer === parties.owner.toBase58() ? tx.fee : 0n);
-    found.push({ signature: tx.signature, instruction, amount: fee + ownerShare, fee, ownerShare });
+    const toPool = balanceChange(tx, parties.pool);
+    const toHost = balanceChange(tx, parties.host);
+    found.push({ signature: tx.signature, instruction, amount: toPool + toHost, toPool, toHost });
   }
   return found;
+}
+
+export interface Claim {
+  signature: string;
+  /** what left the host account for the owner */
+  amount: bigint;
+  /** the owner's gain (plus its fee when it paid one): equals amount */
+  toOwner: bigint;
+}
+
+/** The claim_rewards transactions among `txs`: the host account paid out to the owner. */
+export function claimsIn(txs: LedgerTx[], parties: { host: PublicKey; owner: PublicKey }): Claim[] {
+  return txs.filter((tx) => !tx.failed && instructionOf(tx, 'ClaimRewards')).map((tx) => ({
+    signature: tx.signature,
+    amount: -balanceChange(tx, parties.host),
+    toOwner: balanceChange(tx, parties.owner) + (tx.feePayer === parties.owner.toBase58() ? tx.fee : 0n),
+  }));
+}
+
+/** The witness_heartbeat transactions among `txs` that landed, with their epoch and payer. */
+export function heartbeatsIn(txs: LedgerTx[]): Array<{ signature: string; epoch: bigint; feePayer: string }> {
+  const coder = new anchor.BorshInstructionCoder(IDL);
+  const found: Array<{ signature: string; epoch: bigint; feePayer: string }> = [];
+  for (const tx of txs) {
+    if (tx.failed) continue;
+    for (const ix of tx.instructions) {
+      if (ix.programId !== PROGRAM_ID.toString()) continue;
+      const decoded = coder.decode(Buffer.from(ix.data));
+      if (decoded === null || decoded.name.replace(/_/g, '').toLowerCase() !== 'witnessheartbeat') continue;
+      found.push({ signature: tx.signature, epoch: BigInt((decoded.data as { epoch: { toString(): string } }).epoch.toString()), feePayer: tx.feePayer });
+    }
+  }
+  return found;
+}
+
+/** Whether the reward pool marks `epoch` witness-alive (bit i of alive_bits = epoch alive_epoch - i). */
+export function aliveIn(pool: { aliveEpoch: bigint; aliveBits: bigint }, epoch: bigint): boolean {
+  if (epoch > pool.aliveEpoch || pool.aliveEpoch - epoch >= 64n) return false;
+  return ((pool.aliveBits >> (pool.aliveEpoch - epoch)) & 1n) === 1n;
 }
 
 /**
@@ -121,6 +161,10 @@ export interface PostedProof {
   kind: 'receipt' | 'attestation';
   /** the attestation's epoch, or the receipt's `until` */
   value: bigint;
+  /** the lease the proof is for (the post_proof instruction's lease account) */
+  lease: string;
+  /** who signed it (the Ed25519 instruction before it) */
+  signer: string;
 }
 
 /** The post_proof instructions among `txs` that the program accepted, decoded with the IDL. */
@@ -130,15 +174,30 @@ export function proofsIn(txs: LedgerTx[]): PostedProof[] {
   const found: PostedProof[] = [];
   for (const tx of txs) {
     if (tx.failed) continue;
-    for (const ix of tx.instructions) {
-      if (ix.programId !== PROGRAM_ID.toString()) continue;
+    tx.instructions.forEach((ix, i) => {
+      if (ix.programId !== PROGRAM_ID.toString()) return;
       const decoded = coder.decode(Buffer.from(ix.data));
-      if (decoded === null || decoded.name.replace(/_/g, '').toLowerCase() !== 'postproof') continue;
+      if (decoded === null || decoded.name.replace(/_/g, '').toLowerCase() !== 'postproof') return;
       const proof = (decoded.data as { proof: Record<string, { epoch?: { toString(): string }; until?: { toString(): string } }> }).proof;
       const [variant, fields] = Object.entries(proof)[0]!;
       const kind = variant.toLowerCase() === 'receipt' ? 'receipt' : 'attestation';
-      found.push({ signature: tx.signature, kind, value: BigInt((kind === 'receipt' ? fields.until : fields.epoch)!.toString()) });
-    }
+      found.push({
+        signature: tx.signature, kind, value: BigInt((kind === 'receipt' ? fields.until : fields.epoch)!.toString()),
+        lease: tx.keys[ix.accounts[POST_PROOF_LEASE_ACCOUNT]!]!, signer: ed25519Signer(tx.instructions[i - 1]),
+      });
+    });
   }
   return found;
+}
+
+/** post_proof's accounts: config, host, lease, reward_pool, instructions. */
+const POST_PROOF_LEASE_ACCOUNT = 2;
+const ED25519_PROGRAM = 'Ed25519SigVerify111111111111111111111111111';
+
+/** The public key an Ed25519 program instruction with inline data checks (offsets header, then key). */
+function ed25519Signer(ix: LedgerTx['instructions'][number] | undefined): string {
+  if (!ix || ix.programId !== ED25519_PROGRAM) return '';
+  const view = new DataView(ix.data.buffer, ix.data.byteOffset, ix.data.byteLength);
+  const at = view.getUint16(6, true); // public_key_offset of the first signature
+  return new PublicKeyClass(ix.data.subarray(at, at + 32)).toBase58();
 }

@@ -144,6 +144,29 @@ export async function decloudOk(args: string[], env: RenterEnv, home: string): P
   return result;
 }
 
+/** `decloud-node <args>` (the host operator's CLI, from the repository's bin); a non-zero exit is an error showing its output. */
+export function decloudNodeOk(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node/bin/decloud-node.js'), ...args], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`decloud-node ${args.join(' ')} did not finish within ${timeoutMs / 1000} s:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`decloud-node ${args.join(' ')} exited with ${code}:\n${stdout}\n${stderr}`));
+      else resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** The value of a `  label  value` line of the CLI's output. */
 export function field(output: string, label: string): string {
   const line = output.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
