@@ -135,12 +135,19 @@ Ctrl-C stops everything; npm start again resumes.
 }
 
 let stopping = false;
+let stopped: Promise<void> | undefined;
+/**
+ * Stops every child, then exits. Ctrl-C reaches this process more than once (from the
+ * terminal's process group and again from npm): a later call waits for the same stop, so
+ * nothing exits while a child still holds its ports.
+ */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  stopping = true;
+  stopped ??= (async () => {
     // Host first (it stops publishing), then the bootstrap, then the chain (it saves the ledger).
     for (const child of [...children].reverse()) await child.stop();
-  }
+  })();
+  await stopped;
   process.exit(code);
 }
 
