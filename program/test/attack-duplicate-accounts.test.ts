@@ -9,17 +9,13 @@ import * as assert from 'uvu/assert';
 import type { Keypair, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { CONFIG, REWARD_POOL, TestChain, errorOf, expectOk } from './support/chain.js';
 import {
-  activeHost, hostAddress, openLeaseInstructions, openedLease, plannedLease, receiptProof, registerInstruction,
+  hostAddress, openLeaseInstructions, plannedLease, provenRental, receiptProof, registerInstruction,
 } from './support/fixtures.js';
 import type { HostParty, LeaseParty } from './support/fixtures.js';
 import * as ix from './support/instructions.js';
 
 async function setUp() {
-  const chain = await TestChain.create();
-  const host = await activeHost(chain);
-  const lease = await openedLease(chain, host);
-  chain.advance(600n);
-  expectOk(chain.send(await receiptProof(chain, host, lease, chain.now() - 300n)));
+  const { chain, host, lease } = await provenRental(300n);
   const watched = [host.host, host.owner, host.operator.publicKey, lease.lease, lease.renter.publicKey, REWARD_POOL, CONFIG];
   return { chain, host, lease, watched };
 }

@@ -11,17 +11,10 @@ import { SystemProgram } from '@solana/web3.js';
 import { CONFIG, PROGRAM_ID, REWARD_POOL, TestChain, expectOk } from './support/chain.js';
 import { isClosed, readHost, readLease } from './support/accounts.js';
 import {
-  activeHost, closeInstruction, makePenalizable, openLeaseInstructions, openedLease, penalizeInstruction, plannedLease, receiptProof, settleInstruction,
+  activeHost, closeInstruction, makePenalizable, openLeaseInstructions, openedLease, penalizeInstruction, plannedLease, provenRental, receiptProof, settleInstruction,
 } from './support/fixtures.js';
 
-async function setUp() {
-  const chain = await TestChain.create();
-  const host = await activeHost(chain);
-  const lease = await openedLease(chain, host);
-  chain.advance(600n);
-  expectOk(chain.send(await receiptProof(chain, host, lease, chain.now())));
-  return { chain, host, lease };
-}
+const setUp = () => provenRental();
 
 test('after close the lease account is gone: no lamports, no data, not the program’s', async () => {
   const { chain, host, lease } = await setUp();

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import type { TransactionInstruction } from '@solana/web3.js';
-import { PROGRAM_ID, expectOk } from './chain.js';
-import type { Outcome, TestChain } from './chain.js';
+import { PROGRAM_ID, TestChain, expectOk } from './chain.js';
+import type { Outcome } from './chain.js';
 import { readLease } from './accounts.js';
 import { attestationMessage, heartbeatMessage, receiptMessage, signed, termsMessage } from './messages.js';
 import type { LeaseTerms } from './messages.js';
@@ -138,6 +138,16 @@ export async function openedLease(chain: TestChain, host: HostParty, options: Le
   const lease = plannedLease(chain, options);
   const opened = expectOk(chain.send(await openLeaseInstructions(chain, host, lease), [lease.renter]));
   return { ...lease, opened };
+}
+
+/** A new chain with an active host and an open lease whose first 600 s ran, proven up to `unproven` s before now by a receipt. */
+export async function provenRental(unproven = 0n): Promise<{ chain: TestChain; host: HostParty; lease: LeaseParty }> {
+  const chain = await TestChain.create();
+  const host = await activeHost(chain);
+  const lease = await openedLease(chain, host);
+  chain.advance(600n);
+  expectOk(chain.send(await receiptProof(chain, host, lease, chain.now() - unproven)));
+  return { chain, host, lease };
 }
 
 /** An open lease (1,000 lamports/s, 2 h) of an active host whose owner address holds nothing. */
